@@ -1,0 +1,13 @@
+package dev.keystore.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class KeystoreImport {
+    @Required
+    public SecretKeyRef secretRef;
+    @Required
+    public SecretKeyRef passwordSecretRef;
+    public String alias;
+}

@@ -1,0 +1,33 @@
+package dev.keystore.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class KeystoreSetSpec {
+    @JsonPropertyDescription("Output Secret; default <metadata.name>-keystores")
+    public String secretName;
+    @JsonPropertyDescription("Keystore format of every slot unless the slot overrides it; default PKCS12")
+    public StoreFormat format;
+    @JsonPropertyDescription("One password for every store and key; generated when omitted")
+    public SecretKeyRef passwordSecretRef;
+    @JsonPropertyDescription("Who signs the certificates; default selfSigned")
+    public IssuerSpec issuer;
+    @JsonPropertyDescription("Keystore for signing data that leaves the product (JWT, SAML, OIDC)")
+    public SlotSpec primary;
+    @JsonPropertyDescription("Keystore for every TLS transport, server and client")
+    public SlotSpec tls;
+    @JsonPropertyDescription("Keystore whose key encrypts data at rest; its key pair never changes")
+    public SlotSpec internal;
+    public TruststoreSpec truststore;
+    @JsonPropertyDescription("Config snippets to emit into the Secret")
+    public List<ConfigFormat> config = new ArrayList<>();
+    @JsonPropertyDescription("Where workloads mount the Secret; default /etc/keystores")
+    public String mountPath;
+    @JsonPropertyDescription("Written into the zowe snippet; default Strict")
+    public VerifyCertificates verifyCertificates;
+    @JsonPropertyDescription("Workloads rolled when the output Secret's content changes")
+    public List<WorkloadRef> rollout = new ArrayList<>();
+}

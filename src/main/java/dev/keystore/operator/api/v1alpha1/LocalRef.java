@@ -1,0 +1,18 @@
+package dev.keystore.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+
+/** An object of the resource's namespace, by name. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class LocalRef {
+    @Required
+    public String name;
+
+    public LocalRef() {
+    }
+
+    public LocalRef(String name) {
+        this.name = name;
+    }
+}

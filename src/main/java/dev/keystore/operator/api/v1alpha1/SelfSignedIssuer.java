@@ -1,0 +1,13 @@
+package dev.keystore.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SelfSignedIssuer {
+    @JsonPropertyDescription("CA subject; default CN \"<name> CA\"")
+    public Subject subject;
+    @JsonPropertyDescription("CA lifetime; default 87600h")
+    public String duration;
+    public PrivateKeySpec privateKey;
+}

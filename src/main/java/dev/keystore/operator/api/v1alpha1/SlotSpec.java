@@ -1,0 +1,28 @@
+package dev.keystore.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** One keystore of the set: primary, tls or internal. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SlotSpec {
+    @JsonPropertyDescription("Key entry alias; default the slot name")
+    public String alias;
+    @JsonPropertyDescription("File name in the Secret; default <slot>.p12 or <slot>.jks")
+    public String fileName;
+    public StoreFormat format;
+    public Subject subject;
+    public PrivateKeySpec privateKey;
+    @JsonPropertyDescription("Certificate lifetime; default 8760h")
+    public String duration;
+    @JsonPropertyDescription("Renew this long before notAfter; default one third of duration")
+    public String renewBefore;
+    public List<KeyUsage> usages;
+    public List<String> dnsNames;
+    public List<String> ipAddresses;
+    @JsonProperty("import")
+    @JsonPropertyDescription("Bring your own key and certificate instead of generating them")
+    public ImportSpec importFrom;
+}

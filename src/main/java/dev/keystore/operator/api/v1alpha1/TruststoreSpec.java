@@ -1,0 +1,16 @@
+package dev.keystore.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TruststoreSpec {
+    @JsonPropertyDescription("Default truststore.p12 or truststore.jks")
+    public String fileName;
+    public StoreFormat format;
+    @JsonPropertyDescription("Trust this set's own CA chain; default true")
+    public Boolean includeIssuer;
+    @JsonPropertyDescription("Add the certificates of these TrustBundles (same namespace)")
+    public List<LocalRef> trustBundleRefs;
+}

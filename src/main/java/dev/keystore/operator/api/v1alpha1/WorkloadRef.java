@@ -1,0 +1,12 @@
+package dev.keystore.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WorkloadRef {
+    @Required
+    public WorkloadKind kind;
+    @Required
+    public String name;
+}

@@ -1,0 +1,70 @@
+package dev.keystore.operator.crypto;
+
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bouncycastle.asn1.x500.X500Name;
+
+/**
+ * What a certificate says about its subject, independent of key and validity: two certificates
+ * with equal profiles are interchangeable for the workload, so a profile change means re-issue.
+ *
+ * @param keyUsage bits as in {@link org.bouncycastle.asn1.x509.KeyUsage}
+ * @param extendedKeyUsage OIDs, sorted
+ */
+public record CertificateProfile(X500Name subject, Set<String> dnsNames, Set<String> ipAddresses,
+                                 int keyUsage, Set<String> extendedKeyUsage, boolean ca) {
+    public CertificateProfile {
+        dnsNames = Set.copyOf(new TreeSet<>(dnsNames));
+        ipAddresses = Set.copyOf(new TreeSet<>(ipAddresses));
+        extendedKeyUsage = Set.copyOf(new TreeSet<>(extendedKeyUsage));
+    }
+
+    /** Reads the profile back from an issued certificate. */
+    public static CertificateProfile of(X509Certificate certificate) {
+        Set<String> dns = new TreeSet<>();
+        Set<String> ips = new TreeSet<>();
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names != null) {
+                for (List<?> name : names) {
+                    int type = (Integer) name.get(0);
+                    if (type == 2) {
+                        dns.add((String) name.get(1));
+                    } else if (type == 7) {
+                        ips.add(IpAddresses.canonical((String) name.get(1)));
+                    }
+                }
+            }
+            List<String> eku = certificate.getExtendedKeyUsage();
+            return new CertificateProfile(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                dns, ips, keyUsageBits(certificate.getKeyUsage()), eku == null ? Set.of() : Set.copyOf(eku),
+                certificate.getBasicConstraints() >= 0);
+        } catch (CertificateParsingException e) {
+            throw new IllegalArgumentException("unreadable certificate extensions", e);
+        }
+    }
+
+    static int keyUsageBits(boolean[] usage) {
+        if (usage == null) {
+            return 0;
+        }
+        // java.security bit i is ASN.1 bit i; Bouncy Castle numbers bit 0 as 1 << 7, bit 8 as 1 << 15
+        int[] bc = {1 << 7, 1 << 6, 1 << 5, 1 << 4, 1 << 3, 1 << 2, 1 << 1, 1, 1 << 15};
+        int bits = 0;
+        for (int i = 0; i < usage.length && i < bc.length; i++) {
+            if (usage[i]) {
+                bits |= bc[i];
+            }
+        }
+        return bits;
+    }
+
+    public List<String> sortedDnsNames() {
+        return new ArrayList<>(new TreeSet<>(dnsNames));
+    }
+}

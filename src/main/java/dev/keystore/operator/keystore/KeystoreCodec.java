@@ -1,0 +1,100 @@
+package dev.keystore.operator.keystore;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The one keystore writer and reader, on the JDK KeyStore. Key password equals store password
+ * (WSO2 requires it). PKCS12 keys and certificates are protected with PBES2 (PBKDF2-HMAC-SHA256,
+ * AES-256-CBC) and the file has an HMAC-SHA256 MAC, so OpenSSL 3 reads it without -legacy.
+ */
+public final class KeystoreCodec {
+    static final String PKCS12_KEY_PROTECTION = "PBEWithHmacSHA256AndAES_256";
+
+    private KeystoreCodec() {
+    }
+
+    public static byte[] write(StoreType type, StoreContent content, char[] password) {
+        try {
+            KeyStore store = KeyStore.getInstance(type.name());
+            store.load(null, password);
+            for (StoreEntry entry : content.entries()) {
+                if (entry instanceof StoreEntry.KeyEntry key) {
+                    KeyStore.ProtectionParameter protection = type == StoreType.PKCS12
+                        ? new KeyStore.PasswordProtection(password, PKCS12_KEY_PROTECTION, null)
+                        : new KeyStore.PasswordProtection(password);
+                    store.setEntry(key.alias(), new KeyStore.PrivateKeyEntry(key.key(),
+                        key.chain().toArray(Certificate[]::new)), protection);
+                } else if (entry instanceof StoreEntry.TrustedEntry trusted) {
+                    store.setCertificateEntry(trusted.alias(), trusted.certificate());
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            store.store(out, password);
+            return out.toByteArray();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot write " + type + " keystore: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Reads every entry. A wrong password or a damaged file is an {@link UnreadableKeystore};
+     * its message never contains the password.
+     */
+    public static StoreContent read(StoreType type, byte[] bytes, char[] password) throws UnreadableKeystore {
+        try {
+            KeyStore store = KeyStore.getInstance(type.name());
+            store.load(new ByteArrayInputStream(bytes), password);
+            List<StoreEntry> entries = new ArrayList<>();
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    var key = store.getKey(alias, password);
+                    if (!(key instanceof PrivateKey privateKey)) {
+                        continue; // secret keys are not ours to manage
+                    }
+                    List<X509Certificate> chain = new ArrayList<>();
+                    for (Certificate c : store.getCertificateChain(alias)) {
+                        chain.add((X509Certificate) c);
+                    }
+                    entries.add(new StoreEntry.KeyEntry(alias, privateKey, chain));
+                } else if (store.isCertificateEntry(alias)) {
+                    entries.add(new StoreEntry.TrustedEntry(alias, (X509Certificate) store.getCertificate(alias)));
+                }
+            }
+            return new StoreContent(entries);
+        } catch (UnrecoverableKeyException e) {
+            throw new UnreadableKeystore("key password is wrong");
+        } catch (IOException e) {
+            boolean badPassword = e.getCause() instanceof UnrecoverableKeyException
+                || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("password");
+            throw new UnreadableKeystore(badPassword ? "password is wrong" : "is not a readable " + type + " keystore");
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UnreadableKeystore("is not a readable " + type + " keystore");
+        }
+    }
+
+    /** The type a file's bytes are in, by magic number: JKS starts with 0xFEEDFEED, PKCS12 with a DER SEQUENCE. */
+    public static StoreType detect(byte[] bytes) {
+        if (bytes.length >= 4 && (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xed
+            && (bytes[2] & 0xff) == 0xfe && (bytes[3] & 0xff) == 0xed) {
+            return StoreType.JKS;
+        }
+        return StoreType.PKCS12;
+    }
+
+    public static final class UnreadableKeystore extends Exception {
+        public UnreadableKeystore(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,425 @@
+package dev.keystore.operator.plan;
+
+import dev.keystore.operator.api.v1alpha1.RotationPolicy;
+import dev.keystore.operator.crypto.CertificateAuthority;
+import dev.keystore.operator.crypto.CertificateProfile;
+import dev.keystore.operator.crypto.Fingerprints;
+import dev.keystore.operator.crypto.KeyAndChain;
+import dev.keystore.operator.crypto.KeyMatch;
+import dev.keystore.operator.crypto.KeyType;
+import dev.keystore.operator.crypto.Pem;
+import dev.keystore.operator.crypto.Signer;
+import dev.keystore.operator.keystore.Aliases;
+import dev.keystore.operator.keystore.KeystoreCodec;
+import dev.keystore.operator.keystore.Passwords;
+import dev.keystore.operator.keystore.StoreContent;
+import dev.keystore.operator.keystore.StoreEntry;
+import dev.keystore.operator.keystore.StoreType;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One run for one set: decides per slot whether to keep, renew or rotate, issues what is due, and
+ * assembles the Secret data. Pure: the clock and randomness come in through the {@link Signer}.
+ */
+public final class Issuance {
+    static final String RECORD_KEY = "tls.key";
+    static final String RECORD_CERT = "tls.crt";
+    /** Which slot the internal record's key serves: "internal", or "primary" while it stands in for internal. */
+    static final String RECORD_ROLE = "role";
+    /** A CA is renewed (same key) when less than this share of its lifetime is left. */
+    private static final int CA_RENEW_DIVISOR = 3;
+
+    private final Signer signer;
+
+    public Issuance(Signer signer) {
+        this.signer = signer;
+    }
+
+    public Outcome run(SetDefinition def, ExistingState existing) throws Problem.Raised {
+        Instant now = signer.clock().instant();
+        List<String> notices = new ArrayList<>();
+        String password = existing.referencedPassword() != null ? existing.referencedPassword()
+            : Optional.ofNullable(existing.output().get("password")).map(b -> new String(b, StandardCharsets.UTF_8))
+                .filter(p -> !p.isBlank()).orElseGet(() -> Passwords.generate(signer.random()));
+        char[] pw = password.toCharArray();
+
+        Map<String, byte[]> caRecord = null;
+        CertificateAuthority ca;
+        if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED) {
+            ca = selfSignedCa(def, existing.caRecord(), now, notices);
+            caRecord = caRecordData(ca, existing.caRecord());
+        } else {
+            ca = existing.externalCa();
+            if (ca == null) {
+                throw new Problem(Problem.ISSUER_NOT_READY, "the issuer " + def.issuer().reference() + " is not available")
+                    .raise();
+            }
+            checkUsableCa(ca, def.issuer().reference(), now);
+        }
+
+        StableKey stable = stableKey(def, existing.internalRecord());
+        Map<SlotName, KeyAndChain> material = new EnumMap<>(SlotName.class);
+        Map<SlotName, SlotReport> reports = new EnumMap<>(SlotName.class);
+        for (SlotDefinition slot : def.slots().values()) {
+            Optional<KeyAndChain> current = readSlot(existing.output(), slot, pw);
+            String token = existing.rotationRequests().get(slot.name());
+            Decision decision = decide(slot, current, stable, ca, now, token, notices);
+            KeyAndChain kc = decision.material;
+            material.put(slot.name(), kc);
+            X509Certificate cert = kc.certificate();
+            reports.put(slot.name(), new SlotReport(slot.name(), slot.alias(),
+                cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(),
+                cert.getSerialNumber().toString(16), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
+                renewalTime(cert, slot.renewBefore()), Fingerprints.sha256(cert),
+                KeyType.of(cert.getPublicKey()).describe(), decision.action, token));
+        }
+
+        Map<String, byte[]> output = new LinkedHashMap<>();
+        for (SlotDefinition slot : def.slots().values()) {
+            KeyAndChain kc = material.get(slot.name());
+            StoreContent content = StoreContent.of(new StoreEntry.KeyEntry(slot.alias(), kc.key(), kc.chain()));
+            output.put(slot.fileName(), encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw));
+        }
+        List<X509Certificate> trusted = trusted(def, ca, existing.extraTrusted());
+        Set<String> taken = new HashSet<>();
+        List<StoreEntry> trustEntries = new ArrayList<>();
+        for (X509Certificate c : trusted) {
+            trustEntries.add(new StoreEntry.TrustedEntry(Aliases.forCertificate(c, taken), c));
+        }
+        output.put(def.truststore().fileName(), encodeKeeping(existing.output().get(def.truststore().fileName()),
+            def.truststore().format(), new StoreContent(trustEntries), pw));
+        if (existing.referencedPassword() == null) {
+            output.put("password", password.getBytes(StandardCharsets.UTF_8));
+        }
+        output.put("ca.crt", Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8));
+        KeyAndChain tls = material.get(SlotName.TLS);
+        if (tls != null) {
+            output.put("tls.crt", Pem.encode(tls.chain()).getBytes(StandardCharsets.UTF_8));
+            output.put("tls.key", keepPemKey(existing.output().get("tls.key"), tls.key()));
+        }
+
+        Map<String, byte[]> internalRecord = stable.slot == null ? null
+            : internalRecordData(stable, material.get(stable.slot), existing.internalRecord());
+        if (internalRecord == null && !existing.internalRecord().isEmpty()) {
+            internalRecord = existing.internalRecord(); // never dropped, even when no slot uses it now
+        }
+
+        Instant next = reports.values().stream().map(SlotReport::renewalTime).min(Instant::compareTo).orElseThrow();
+        if (caRecord != null) {
+            Instant caRenewal = caRenewalTime(ca.certificate());
+            next = caRenewal.isBefore(next) ? caRenewal : next;
+        }
+        return new Outcome(output, caRecord, internalRecord, reports, trustEntries.size(), next, notices);
+    }
+
+    // ---- the CA ----
+
+    private CertificateAuthority selfSignedCa(SetDefinition def, Map<String, byte[]> record, Instant now,
+                                              List<String> notices) throws Problem.Raised {
+        String secret = SetDefinition.caSecretName(def.secretName());
+        if (record.isEmpty()) {
+            notices.add("Generated a new self-signed CA");
+            return signer.selfSignedCa(def.issuer().subject(), def.issuer().keyType().generate(signer.random()),
+                def.issuer().duration());
+        }
+        CertificateAuthority ca = readCa(record, secret);
+        if (!now.isBefore(caRenewalTime(ca.certificate()))) {
+            notices.add("Renewed the CA certificate with the same key");
+            return signer.renewCa(ca, def.issuer().duration());
+        }
+        return ca;
+    }
+
+    /** A CA from Secret data with tls.crt (certificate, then its chain) and tls.key. */
+    public static CertificateAuthority readCa(Map<String, byte[]> data, String secretName) throws Problem.Raised {
+        byte[] crt = data.get(RECORD_CERT);
+        byte[] key = data.get(RECORD_KEY);
+        if (crt == null || key == null) {
+            throw new Problem(Problem.MISSING_INPUT, "Secret " + secretName + " has no key "
+                + (crt == null ? RECORD_CERT : RECORD_KEY)).raise();
+        }
+        List<X509Certificate> chain;
+        PrivateKey privateKey;
+        try {
+            chain = Pem.certificates(crt);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + RECORD_CERT + " " + e.getMessage()).raise();
+        }
+        try {
+            privateKey = Pem.privateKey(key);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + RECORD_KEY + " " + e.getMessage()).raise();
+        }
+        if (!KeyMatch.matches(privateKey, chain.get(0).getPublicKey())) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + ": key " + RECORD_KEY
+                + " does not match the certificate in " + RECORD_CERT).raise();
+        }
+        return new CertificateAuthority(privateKey, chain);
+    }
+
+    private static void checkUsableCa(CertificateAuthority ca, String reference, Instant now) throws Problem.Raised {
+        X509Certificate cert = ca.certificate();
+        if (cert.getBasicConstraints() < 0) {
+            throw new Problem(Problem.BAD_INPUT, "the issuer " + reference + " is not a CA certificate (basicConstraints CA:false)")
+                .raise();
+        }
+        if (!now.isBefore(cert.getNotAfter().toInstant())) {
+            throw new Problem(Problem.BAD_INPUT, "the issuer " + reference + " expired at " + cert.getNotAfter().toInstant())
+                .raise();
+        }
+    }
+
+    static Instant caRenewalTime(X509Certificate ca) {
+        Instant notBefore = ca.getNotBefore().toInstant();
+        Instant notAfter = ca.getNotAfter().toInstant();
+        return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(CA_RENEW_DIVISOR));
+    }
+
+    private static Map<String, byte[]> caRecordData(CertificateAuthority ca, Map<String, byte[]> before) {
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        data.put(RECORD_CERT, Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8));
+        data.put(RECORD_KEY, keepPemKey(before.get(RECORD_KEY), ca.key()));
+        return data;
+    }
+
+    // ---- the key that must never change ----
+
+    /**
+     * The slot whose key must stay stable (internal; primary while it stands in for internal), and
+     * the key recorded for it in the -internal Secret, if any.
+     */
+    private record StableKey(SlotName slot, KeyAndChain recorded, String recordedRole) {
+    }
+
+    private StableKey stableKey(SetDefinition def, Map<String, byte[]> record) throws Problem.Raised {
+        SlotName slot = def.slot(SlotName.INTERNAL).isPresent() ? SlotName.INTERNAL
+            : def.slot(SlotName.PRIMARY).isPresent() ? SlotName.PRIMARY : null;
+        if (record.isEmpty()) {
+            return new StableKey(slot, null, null);
+        }
+        String secret = SetDefinition.internalSecretName(def.secretName());
+        KeyAndChain recorded;
+        try {
+            recorded = new KeyAndChain(Pem.privateKey(record.get(RECORD_KEY) == null ? new byte[0] : record.get(RECORD_KEY)),
+                Pem.certificates(record.get(RECORD_CERT) == null ? new byte[0] : record.get(RECORD_CERT)));
+        } catch (Pem.PemException e) {
+            // the record is the only copy that must never be lost: refuse rather than replace it
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " (the internal key record) "
+                + e.getMessage() + "; restore it from a backup").raise();
+        }
+        String role = record.get(RECORD_ROLE) == null ? SlotName.INTERNAL.key()
+            : new String(record.get(RECORD_ROLE), StandardCharsets.UTF_8);
+        return new StableKey(slot, recorded, role);
+    }
+
+    private Map<String, byte[]> internalRecordData(StableKey stable, KeyAndChain kc, Map<String, byte[]> before) {
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        data.put(RECORD_KEY, keepPemKey(before.get(RECORD_KEY), kc.key()));
+        data.put(RECORD_CERT, Pem.encode(kc.chain()).getBytes(StandardCharsets.UTF_8));
+        data.put(RECORD_ROLE, stable.slot.key().getBytes(StandardCharsets.UTF_8));
+        return data;
+    }
+
+    // ---- per slot ----
+
+    private record Decision(KeyAndChain material, SlotAction action) {
+    }
+
+    private Decision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable,
+                            CertificateAuthority ca, Instant now, String rotationToken, List<String> notices)
+        throws Problem.Raised {
+        boolean isStable = slot.name() == stable.slot;
+        PrivateKey key;
+        boolean newKey;
+        if (isStable && stable.recorded != null) {
+            key = stableRecordedKey(slot, stable, notices);
+            newKey = false;
+        } else if (slot.name() == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
+            && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
+            // the migration of api.md: the old primary key became internal; primary gets a fresh one
+            notices.add("The existing primary key pair now serves as the internal key; a new primary key pair was generated");
+            return new Decision(issue(slot, ca, slot.keyType().generate(signer.random()).getPublic(), null), SlotAction.ROTATED);
+        } else if (current.isPresent() && KeyType.of(current.get().certificate().getPublicKey()).equals(slot.keyType())) {
+            key = current.get().key();
+            newKey = false;
+        } else if (current.isPresent() && isStable) {
+            throw new Problem(Problem.REFUSED, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
+                + " key pair is " + KeyType.of(current.get().certificate().getPublicKey()).describe()
+                + " and never changes; remove privateKey or set it back").raise();
+        } else {
+            key = null;
+            newKey = true;
+        }
+
+        if (rotationToken != null && !newKey) {
+            if (isStable) {
+                notices.add("Refused rotate-" + slot.name().key() + " token " + rotationToken + ": the "
+                    + slot.name().key() + " key " + (slot.name() == SlotName.PRIMARY
+                    ? "stands in for the internal key (no internal slot), and must never change"
+                    : "must never change"));
+            } else {
+                notices.add("Rotated the " + slot.name().key() + " key pair (token " + rotationToken + ")");
+                return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
+            }
+        }
+        if (newKey) {
+            return new Decision(freshlyIssued(slot, ca), current.isPresent() ? SlotAction.ROTATED : SlotAction.ISSUED);
+        }
+
+        Optional<KeyAndChain> certSource = current.filter(c -> KeyMatch.matches(key, c.certificate().getPublicKey()));
+        if (certSource.isEmpty() && isStable && stable.recorded != null) {
+            certSource = Optional.of(stable.recorded);
+        }
+        if (certSource.isPresent() && stillGood(slot, certSource.get(), ca, now)) {
+            return new Decision(new KeyAndChain(key, certSource.get().chain()), SlotAction.KEPT);
+        }
+        boolean due = certSource.isPresent() && !now.isBefore(renewalTime(certSource.get().certificate(), slot.renewBefore()));
+        if (due && slot.rotationPolicy() == RotationPolicy.Always && !isStable) {
+            return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
+        }
+        return new Decision(issue(slot, ca, certSource.map(c -> c.certificate().getPublicKey())
+            .orElseGet(() -> publicKeyOf(key, stable)), key), SlotAction.RENEWED);
+    }
+
+    private PrivateKey stableRecordedKey(SlotDefinition slot, StableKey stable, List<String> notices) throws Problem.Raised {
+        KeyType recordedType = KeyType.of(stable.recorded.certificate().getPublicKey());
+        var explicit = slot.spec().privateKey;
+        if (explicit != null && (explicit.algorithm != null || explicit.size != null) && !recordedType.equals(slot.keyType())) {
+            throw new Problem(Problem.REFUSED, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
+                + " key pair is " + recordedType.describe() + " and never changes; remove privateKey or set it back")
+                .raise();
+        }
+        if (slot.name() == SlotName.INTERNAL && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
+            notices.add("The internal slot took over the key pair the primary slot used for internal data");
+        }
+        return stable.recorded.key();
+    }
+
+    private java.security.PublicKey publicKeyOf(PrivateKey key, StableKey stable) {
+        if (stable.recorded != null && KeyMatch.matches(key, stable.recorded.certificate().getPublicKey())) {
+            return stable.recorded.certificate().getPublicKey();
+        }
+        throw new IllegalStateException("no certificate carries the public key to renew");
+    }
+
+    private boolean stillGood(SlotDefinition slot, KeyAndChain kc, CertificateAuthority ca, Instant now) {
+        X509Certificate cert = kc.certificate();
+        return now.isBefore(renewalTime(cert, slot.renewBefore()))
+            && CertificateProfile.of(cert).equals(slot.profile())
+            && sameCertificates(kc.chain().subList(1, kc.chain().size()), ca.chain());
+    }
+
+    private KeyAndChain freshlyIssued(SlotDefinition slot, CertificateAuthority ca) {
+        var pair = slot.keyType().generate(signer.random());
+        return issue(slot, ca, pair.getPublic(), pair.getPrivate());
+    }
+
+    private KeyAndChain issue(SlotDefinition slot, CertificateAuthority ca, java.security.PublicKey publicKey,
+                              PrivateKey privateKey) {
+        if (privateKey == null) {
+            throw new IllegalStateException("issue needs the private key");
+        }
+        return new KeyAndChain(privateKey, signer.issue(ca, slot.profile(), publicKey, slot.duration()));
+    }
+
+    /**
+     * notAfter - renewBefore; when the CA cut the lifetime short so that this falls in the first
+     * third of it, two thirds into the lifetime instead, so a short certificate is not renewed in a loop.
+     */
+    static Instant renewalTime(X509Certificate cert, Duration renewBefore) {
+        Instant notBefore = cert.getNotBefore().toInstant();
+        Instant notAfter = cert.getNotAfter().toInstant();
+        Duration lifetime = Duration.between(notBefore, notAfter);
+        Instant byPolicy = notAfter.minus(renewBefore);
+        Instant earliest = notBefore.plus(lifetime.dividedBy(3));
+        return byPolicy.isBefore(earliest) ? notBefore.plus(lifetime.multipliedBy(2).dividedBy(3)) : byPolicy;
+    }
+
+    // ---- files ----
+
+    private static Optional<KeyAndChain> readSlot(Map<String, byte[]> output, SlotDefinition slot, char[] password) {
+        byte[] bytes = output.get(slot.fileName());
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            StoreContent content = KeystoreCodec.read(KeystoreCodec.detect(bytes), bytes, password);
+            return content.keyEntry(slot.alias()).map(e -> new KeyAndChain(e.key(), e.chain()));
+        } catch (KeystoreCodec.UnreadableKeystore e) {
+            return Optional.empty(); // our own output, unreadable (e.g. the password changed): issue anew
+        }
+    }
+
+    /** The existing bytes when they already hold exactly this content, else a new encoding. */
+    private static byte[] encodeKeeping(byte[] before, StoreType type, StoreContent content, char[] password) {
+        if (before != null && KeystoreCodec.detect(before) == type) {
+            try {
+                if (KeystoreCodec.read(type, before, password).sameAs(content)) {
+                    return before;
+                }
+            } catch (KeystoreCodec.UnreadableKeystore e) {
+                // fall through to a new encoding
+            }
+        }
+        return KeystoreCodec.write(type, content, password);
+    }
+
+    private static byte[] keepPemKey(byte[] before, PrivateKey key) {
+        if (before != null) {
+            try {
+                if (Arrays.equals(Pem.privateKey(before).getEncoded(), key.getEncoded())) {
+                    return before;
+                }
+            } catch (Pem.PemException e) {
+                // rewrite below
+            }
+        }
+        return Pem.encode(key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<X509Certificate> trusted(SetDefinition def, CertificateAuthority ca, List<X509Certificate> extra) {
+        List<X509Certificate> all = new ArrayList<>();
+        if (def.truststore().includeIssuer()) {
+            all.addAll(ca.chain());
+        }
+        all.addAll(extra);
+        Set<String> seen = new HashSet<>();
+        List<X509Certificate> unique = new ArrayList<>();
+        for (X509Certificate c : all) {
+            if (seen.add(Fingerprints.sha256(c))) {
+                unique.add(c);
+            }
+        }
+        return unique;
+    }
+
+    private static boolean sameCertificates(List<X509Certificate> a, List<X509Certificate> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        try {
+            for (int i = 0; i < a.size(); i++) {
+                if (!Arrays.equals(a.get(i).getEncoded(), b.get(i).getEncoded())) {
+                    return false;
+                }
+            }
+        } catch (CertificateEncodingException e) {
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.keystore.operator.plan;
+
+/** What a run did to a slot: the explicit states of renewal (after Strimzi's CA model). */
+public enum SlotAction {
+    /** Key and certificate kept as they were. */
+    KEPT,
+    /** First key pair and certificate. */
+    ISSUED,
+    /** New certificate for the same key pair. */
+    RENEWED,
+    /** New key pair and certificate. */
+    ROTATED
+}
