@@ -1,0 +1,126 @@
+package dev.keystore.operator.dependent;
+
+import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A Secret the operator writes for a KeystoreSet. It is written only when its data, labels,
+ * annotations or owner differ from what is there, and never when a Secret of that name is not ours.
+ */
+public abstract class ManagedSecret {
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = "keystore-operator";
+    public static final String SET_LABEL = "keystore.dev/keystoreset";
+
+    /** Whether an existing Secret was written by the operator for this set. */
+    public static boolean isOurs(Secret secret, String setName) {
+        Map<String, String> labels = secret.getMetadata().getLabels();
+        return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL)) && setName.equals(labels.get(SET_LABEL));
+    }
+
+    public static Map<String, byte[]> decode(Secret secret) {
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        if (secret.getData() != null) {
+            secret.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
+        }
+        if (secret.getStringData() != null) {
+            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return data;
+    }
+
+    protected abstract String type();
+
+    protected abstract boolean owned();
+
+    protected Map<String, String> annotations() {
+        return Map.of();
+    }
+
+    /** The Secret as it should be. */
+    public Secret desired(KeystoreSet set, String name, Map<String, byte[]> data) {
+        Map<String, String> encoded = new LinkedHashMap<>();
+        data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
+        SecretBuilder builder = new SecretBuilder().withNewMetadata().withName(name)
+            .withNamespace(set.getMetadata().getNamespace())
+            .addToLabels(MANAGED_BY_LABEL, MANAGED_BY).addToLabels(SET_LABEL, set.getMetadata().getName())
+            .addToAnnotations(annotations()).endMetadata()
+            .withType(type()).withData(encoded);
+        if (owned()) {
+            builder.editMetadata().withOwnerReferences(ownerReference(set)).endMetadata();
+        }
+        return builder.build();
+    }
+
+    static OwnerReference ownerReference(KeystoreSet set) {
+        return new OwnerReferenceBuilder().withApiVersion(set.getApiVersion()).withKind(set.getKind())
+            .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid()).withController(true)
+            .withBlockOwnerDeletion(false).build();
+    }
+
+    /**
+     * Creates or updates the Secret unless it already holds exactly this; returns whether it wrote.
+     * The caller has checked that an existing Secret of this name is ours.
+     */
+    public boolean apply(KubernetesClient client, KeystoreSet set, String name, Map<String, byte[]> data,
+                         Optional<Secret> existing) {
+        Secret desired = desired(set, name, data);
+        if (existing.isEmpty()) {
+            client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(desired).create();
+            return true;
+        }
+        Secret current = existing.get();
+        if (sameData(decode(current), data) && Objects.equals(current.getType(), desired.getType())
+            && containsAll(current.getMetadata().getLabels(), desired.getMetadata().getLabels())
+            && containsAll(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
+            && (!owned() || hasOwner(current, set))) {
+            return false;
+        }
+        Map<String, String> labels = new LinkedHashMap<>(Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of()));
+        labels.putAll(desired.getMetadata().getLabels());
+        Map<String, String> annotations = new LinkedHashMap<>(
+            Optional.ofNullable(current.getMetadata().getAnnotations()).orElse(Map.of()));
+        annotations.putAll(desired.getMetadata().getAnnotations());
+        Secret update = new SecretBuilder(current).editMetadata().withLabels(labels).withAnnotations(annotations)
+            .withOwnerReferences(owned() ? List.of(ownerReference(set)) : current.getMetadata().getOwnerReferences())
+            .endMetadata().withData(desired.getData()).withStringData(null).build();
+        if (!Objects.equals(current.getType(), desired.getType())) {
+            // the type of a Secret is immutable: replace it
+            client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(current).delete();
+            client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(desired).create();
+            return true;
+        }
+        client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(update).update();
+        return true;
+    }
+
+    private static boolean hasOwner(Secret secret, KeystoreSet set) {
+        return secret.getMetadata().getOwnerReferences() != null && secret.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Objects.equals(o.getUid(), set.getMetadata().getUid()));
+    }
+
+    private static boolean containsAll(Map<String, String> actual, Map<String, String> wanted) {
+        if (wanted == null || wanted.isEmpty()) {
+            return true;
+        }
+        return actual != null && wanted.entrySet().stream().allMatch(e -> e.getValue().equals(actual.get(e.getKey())));
+    }
+
+    public static boolean sameData(Map<String, byte[]> a, Map<String, byte[]> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        return a.keySet().stream().allMatch(k -> Arrays.equals(a.get(k), b.get(k)));
+    }
+}

@@ -1,0 +1,119 @@
+package dev.keystore.operator.reconciler;
+
+import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.KeystoreSetSpec;
+import dev.keystore.operator.api.v1alpha1.SlotSpec;
+import dev.keystore.operator.dependent.ManagedSecret;
+import dev.keystore.operator.plan.SetDefinition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles KeystoreSets. Reacts to the set, to the Secrets it writes or references, and to the
+ * sets it signs with; renewals are scheduled for the earliest renewal time.
+ */
+@ControllerConfiguration(name = "keystoreset", generationAwareEventProcessing = false)
+public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
+    static final String SECRET_INDEX = "referenced-secrets";
+    static final String ISSUER_INDEX = "issuer-sets";
+
+    private final Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
+
+    @Override
+    public UpdateControl<KeystoreSet> reconcile(KeystoreSet set, Context<KeystoreSet> context) {
+        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random).reconcile(set);
+        if (Objects.equals(context.getClient().getKubernetesSerialization().asJson(result.status()),
+            set.getStatus() == null ? null : context.getClient().getKubernetesSerialization().asJson(set.getStatus()))) {
+            return UpdateControl.<KeystoreSet>noUpdate().rescheduleAfter(result.requeueAfter());
+        }
+        KeystoreSet patch = new KeystoreSet();
+        patch.setMetadata(new ObjectMetaBuilder().withName(set.getMetadata().getName())
+            .withNamespace(set.getMetadata().getNamespace()).build());
+        patch.setStatus(result.status());
+        return UpdateControl.patchStatus(patch).rescheduleAfter(result.requeueAfter());
+    }
+
+    @Override
+    public List<EventSource<?, KeystoreSet>> prepareEventSources(EventSourceContext<KeystoreSet> context) {
+        context.getPrimaryCache().addIndexer(SECRET_INDEX, set -> referencedSecrets(set).stream()
+            .map(name -> set.getMetadata().getNamespace() + "/" + name).toList());
+        context.getPrimaryCache().addIndexer(ISSUER_INDEX, set -> {
+            var issuer = set.getSpec() == null || set.getSpec().issuer == null ? null : set.getSpec().issuer.keystoreSetRef;
+            return issuer == null || issuer.name == null ? List.of()
+                : List.of(set.getMetadata().getNamespace() + "/" + issuer.name);
+        });
+        var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
+            .withName("secrets")
+            .withSecondaryToPrimaryMapper(secret -> {
+                Set<ResourceID> ids = context.getPrimaryCache()
+                    .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())
+                    .stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+                var labels = secret.getMetadata().getLabels();
+                if (labels != null && ManagedSecret.MANAGED_BY.equals(labels.get(ManagedSecret.MANAGED_BY_LABEL))
+                    && labels.get(ManagedSecret.SET_LABEL) != null) {
+                    ids.add(new ResourceID(labels.get(ManagedSecret.SET_LABEL), secret.getMetadata().getNamespace()));
+                }
+                return ids;
+            }).build(), context);
+        var issuers = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
+            .withName("issuer-sets")
+            .withSecondaryToPrimaryMapper(issuer -> context.getPrimaryCache()
+                .byIndex(ISSUER_INDEX, issuer.getMetadata().getNamespace() + "/" + issuer.getMetadata().getName())
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+        return List.of(secrets, issuers);
+    }
+
+    /** Every Secret a set reads or writes, so that a change to any of them reconciles the set. */
+    static List<String> referencedSecrets(KeystoreSet set) {
+        List<String> names = new ArrayList<>();
+        KeystoreSetSpec spec = set.getSpec();
+        if (spec == null) {
+            return names;
+        }
+        String secretName = spec.secretName == null || spec.secretName.isBlank()
+            ? SetDefinition.defaultSecretName(set.getMetadata().getName()) : spec.secretName;
+        names.add(secretName);
+        names.add(SetDefinition.caSecretName(secretName));
+        names.add(SetDefinition.internalSecretName(secretName));
+        if (spec.passwordSecretRef != null && spec.passwordSecretRef.name != null) {
+            names.add(spec.passwordSecretRef.name);
+        }
+        if (spec.issuer != null && spec.issuer.ca != null && spec.issuer.ca.secretRef != null) {
+            names.add(spec.issuer.ca.secretRef.name);
+        }
+        for (SlotSpec slot : new SlotSpec[] {spec.primary, spec.tls, spec.internal}) {
+            if (slot != null && slot.importFrom != null) {
+                if (slot.importFrom.secretRef != null) {
+                    names.add(slot.importFrom.secretRef.name);
+                }
+                if (slot.importFrom.keystore != null) {
+                    if (slot.importFrom.keystore.secretRef != null) {
+                        names.add(slot.importFrom.keystore.secretRef.name);
+                    }
+                    if (slot.importFrom.keystore.passwordSecretRef != null) {
+                        names.add(slot.importFrom.keystore.passwordSecretRef.name);
+                    }
+                }
+            }
+        }
+        names.removeIf(Objects::isNull);
+        return names;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.keystore.operator.reconciler;
+
+import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.KeystoreSetStatus;
+import dev.keystore.operator.api.v1alpha1.KeystoresStatus;
+import dev.keystore.operator.api.v1alpha1.SlotStatus;
+import dev.keystore.operator.api.v1alpha1.TruststoreStatus;
+import dev.keystore.operator.crypto.Signer;
+import dev.keystore.operator.dependent.CaSecret;
+import dev.keystore.operator.dependent.InternalKeySecret;
+import dev.keystore.operator.dependent.ManagedSecret;
+import dev.keystore.operator.dependent.OutputSecret;
+import dev.keystore.operator.plan.Inputs;
+import dev.keystore.operator.plan.Issuance;
+import dev.keystore.operator.plan.Outcome;
+import dev.keystore.operator.plan.Problem;
+import dev.keystore.operator.plan.SetDefinition;
+import dev.keystore.operator.plan.SlotAction;
+import dev.keystore.operator.plan.SlotName;
+import dev.keystore.operator.plan.SlotReport;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One reconciliation of a KeystoreSet, independent of the Operator SDK so that it can be driven
+ * directly in tests: read inputs, run the {@link Issuance}, write the Secrets that changed, and
+ * compute the status. Bad input leaves every Secret untouched.
+ */
+public final class KeystoreSetSync {
+    public static final String ROTATE_TLS = "keystore.dev/rotate-tls";
+    public static final String ROTATE_PRIMARY = "keystore.dev/rotate-primary";
+    static final Duration MAX_WAIT = Duration.ofHours(10);
+    static final Duration RETRY_AFTER_PROBLEM = Duration.ofMinutes(2);
+
+    private final KubernetesClient client;
+    private final Clock clock;
+    private final Issuance issuance;
+    private final EventRecorder events;
+
+    public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random) {
+        this.client = client;
+        this.clock = clock;
+        this.issuance = new Issuance(new Signer(clock, random));
+        this.events = new EventRecorder(client, clock);
+    }
+
+    /** The status the set should have, and when to look at it again. */
+    public record Result(KeystoreSetStatus status, Duration requeueAfter, boolean outputChanged) {
+    }
+
+    public Result reconcile(KeystoreSet set) {
+        KeystoreSetStatus previous = set.getStatus() == null ? new KeystoreSetStatus() : set.getStatus();
+        try {
+            return issue(set, previous);
+        } catch (Problem.Raised e) {
+            return failed(set, previous, e.problem());
+        }
+    }
+
+    private Result issue(KeystoreSet set, KeystoreSetStatus previous) throws Problem.Raised {
+        SetDefinition def = SetDefinition.of(set);
+        String ns = set.getMetadata().getNamespace();
+        ClusterInputs inputs = new ClusterInputs(client, ns);
+        String caName = SetDefinition.caSecretName(def.secretName());
+        String internalName = SetDefinition.internalSecretName(def.secretName());
+        for (String name : List.of(def.secretName(), caName, internalName)) {
+            Optional<Secret> existing = inputs.secretObject(name);
+            if (existing.isPresent() && !ManagedSecret.isOurs(existing.get(), def.name())) {
+                throw new Problem(Problem.SECRET_CONFLICT, "Secret " + name + " already exists and is not managed by "
+                    + "this KeystoreSet (labels " + ManagedSecret.MANAGED_BY_LABEL + "=" + ManagedSecret.MANAGED_BY + ", "
+                    + ManagedSecret.SET_LABEL + "=" + def.name() + "); it was left untouched").raise();
+            }
+        }
+        Map<SlotName, String> rotations = rotationRequests(set, previous);
+        Outcome outcome = issuance.run(def, Inputs.gather(def, inputs, rotations));
+
+        // the internal key record first: it is the one copy that must never be lost
+        if (outcome.internalRecord() != null) {
+            new InternalKeySecret().apply(client, set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
+        }
+        if (outcome.caRecord() != null) {
+            new CaSecret().apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
+        }
+        boolean changed = new OutputSecret().apply(client, set, def.secretName(), outcome.output(),
+            inputs.secretObject(def.secretName()));
+
+        outcome.notices().forEach(n -> events.normal(set, "KeyMaterial", n));
+        long revision = Optional.ofNullable(previous.revision).orElse(0L) + (changed ? 1 : 0);
+        if (changed) {
+            events.normal(set, "Issued", "Secret " + def.secretName() + " written (revision " + revision + "): "
+                + describe(outcome));
+        }
+        KeystoreSetStatus status = new KeystoreSetStatus();
+        status.observedGeneration = set.getMetadata().getGeneration();
+        status.revision = revision;
+        status.secretName = def.secretName();
+        status.keystores = keystores(outcome, previous.keystores);
+        status.notAfter = outcome.slots().values().stream().map(SlotReport::notAfter).min(Instant::compareTo)
+            .map(Instant::toString).orElse(null);
+        status.truststore = new TruststoreStatus();
+        status.truststore.certificates = outcome.trustedCertificates();
+        status.conditions = conditions(previous, new ConditionBuilder().withType("Ready").withStatus("True")
+            .withReason("Issued").withMessage("Secret " + def.secretName() + " holds " + def.slots().size()
+                + " keystore(s) and a truststore of " + outcome.trustedCertificates() + " certificate(s)")
+            .withObservedGeneration(set.getMetadata().getGeneration()).build());
+        Duration wait = Duration.between(clock.instant(), outcome.nextRenewal());
+        if (wait.isNegative() || wait.isZero()) {
+            wait = Duration.ofSeconds(1);
+        }
+        return new Result(status, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait, changed);
+    }
+
+    private Result failed(KeystoreSet set, KeystoreSetStatus previous, Problem problem) {
+        Condition ready = new ConditionBuilder().withType("Ready").withStatus("False").withReason(problem.reason())
+            .withMessage(problem.message()).withObservedGeneration(set.getMetadata().getGeneration()).build();
+        boolean news = previous.conditions == null || previous.conditions.stream().noneMatch(c -> "Ready".equals(c.getType())
+            && "False".equals(c.getStatus()) && Objects.equals(c.getMessage(), problem.message()));
+        if (news) {
+            events.warning(set, problem.reason(), problem.message());
+        }
+        KeystoreSetStatus status = new KeystoreSetStatus();
+        status.observedGeneration = set.getMetadata().getGeneration();
+        status.revision = previous.revision;
+        status.secretName = previous.secretName;
+        status.keystores = previous.keystores;
+        status.truststore = previous.truststore;
+        status.notAfter = previous.notAfter;
+        status.conditions = conditions(previous, ready);
+        return new Result(status, RETRY_AFTER_PROBLEM, false);
+    }
+
+    /** Annotation tokens not yet acted on (a token is acted on once and recorded in status). */
+    static Map<SlotName, String> rotationRequests(KeystoreSet set, KeystoreSetStatus previous) {
+        Map<SlotName, String> requests = new EnumMap<>(SlotName.class);
+        Map<String, String> annotations = set.getMetadata().getAnnotations();
+        if (annotations == null) {
+            return requests;
+        }
+        request(requests, SlotName.TLS, annotations.get(ROTATE_TLS), previous.keystores == null ? null : previous.keystores.tls);
+        request(requests, SlotName.PRIMARY, annotations.get(ROTATE_PRIMARY),
+            previous.keystores == null ? null : previous.keystores.primary);
+        return requests;
+    }
+
+    private static void request(Map<SlotName, String> requests, SlotName slot, String token, SlotStatus before) {
+        if (token != null && !token.isBlank() && (before == null || !token.equals(before.rotationToken))) {
+            requests.put(slot, token);
+        }
+    }
+
+    private static KeystoresStatus keystores(Outcome outcome, KeystoresStatus before) {
+        KeystoresStatus k = new KeystoresStatus();
+        k.primary = slotStatus(outcome.slots().get(SlotName.PRIMARY), before == null ? null : before.primary);
+        k.tls = slotStatus(outcome.slots().get(SlotName.TLS), before == null ? null : before.tls);
+        k.internal = slotStatus(outcome.slots().get(SlotName.INTERNAL), before == null ? null : before.internal);
+        return k;
+    }
+
+    private static SlotStatus slotStatus(SlotReport r, SlotStatus before) {
+        if (r == null) {
+            return null;
+        }
+        SlotStatus s = new SlotStatus();
+        s.alias = r.alias();
+        s.subject = r.subject();
+        s.issuer = r.issuer();
+        s.serialNumber = r.serialNumber();
+        s.notBefore = r.notBefore().toString();
+        s.notAfter = r.notAfter().toString();
+        s.renewalTime = r.renewalTime().toString();
+        s.sha256Fingerprint = r.sha256Fingerprint();
+        s.keyAlgorithm = r.keyAlgorithm();
+        s.rotationToken = r.rotationToken() != null ? r.rotationToken() : before == null ? null : before.rotationToken;
+        return s;
+    }
+
+    /** The conditions with {@code ready} set; lastTransitionTime moves only when the status flips. */
+    private List<Condition> conditions(KeystoreSetStatus previous, Condition ready) {
+        List<Condition> result = new ArrayList<>();
+        Condition old = previous.conditions == null ? null
+            : previous.conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        ready.setLastTransitionTime(old != null && Objects.equals(old.getStatus(), ready.getStatus())
+            && old.getLastTransitionTime() != null ? old.getLastTransitionTime() : clock.instant().toString());
+        result.add(ready);
+        return result;
+    }
+
+    private static String describe(Outcome outcome) {
+        List<String> parts = new ArrayList<>();
+        for (SlotReport r : outcome.slots().values()) {
+            if (r.action() != SlotAction.KEPT) {
+                parts.add(r.slot().key() + " " + r.action().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return parts.isEmpty() ? "content restored" : String.join(", ", parts);
+    }
+}

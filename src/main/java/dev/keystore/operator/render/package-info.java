@@ -1,0 +1,2 @@
+/** The offline CLI: the same plan and keystore code, a directory instead of Secrets. */
+package dev.keystore.operator.render;
