@@ -1,5 +1,6 @@
 package dev.keystore.operator.plan;
 
+import dev.keystore.operator.api.v1alpha1.ClientAuthentication;
 import dev.keystore.operator.api.v1alpha1.ConfigFormat;
 import dev.keystore.operator.api.v1alpha1.IssuerSpec;
 import dev.keystore.operator.api.v1alpha1.KeyAlgorithm;
@@ -38,7 +39,8 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  */
 public record SetDefinition(String name, String namespace, String secretName, SecretKeyRef passwordSecretRef,
                             IssuerDefinition issuer, Map<SlotName, SlotDefinition> slots, TruststoreDefinition truststore,
-                            Set<ConfigFormat> config, String mountPath, VerifyCertificates verifyCertificates) {
+                            Set<ConfigFormat> config, String mountPath, VerifyCertificates verifyCertificates,
+                            ClientAuthentication clientAuthentication) {
 
     public static final String DEFAULT_MOUNT_PATH = "/etc/keystores";
     public static final Duration DEFAULT_SLOT_DURATION = Duration.ofHours(8760);
@@ -90,6 +92,15 @@ public record SetDefinition(String name, String namespace, String secretName, Se
             throw Problem.invalidSpec("spec", "a set needs at least one of primary, tls, internal").raise();
         }
         TruststoreDefinition truststore = truststore(spec, format);
+        if (spec.config != null) {
+            for (ConfigFormat config : spec.config) {
+                SlotName needed = config == ConfigFormat.wso2 ? SlotName.PRIMARY : SlotName.TLS;
+                if (!slots.containsKey(needed)) {
+                    throw Problem.invalidSpec("spec.config", "the " + config + " snippet needs a " + needed.key() + " slot")
+                        .raise();
+                }
+            }
+        }
         checkFileNames(slots, truststore);
         String secretName = blankToNull(spec.secretName) == null ? defaultSecretName(name) : spec.secretName;
         if (spec.passwordSecretRef != null && blankToNull(spec.passwordSecretRef.name) == null) {
@@ -100,7 +111,8 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         String mountPath = blankToNull(spec.mountPath) == null ? DEFAULT_MOUNT_PATH : spec.mountPath.replaceAll("/+$", "");
         return new SetDefinition(name, set.getMetadata().getNamespace(), secretName, password, issuer(name, spec.issuer),
             slots, truststore, spec.config == null ? Set.of() : Set.copyOf(spec.config), mountPath.isEmpty() ? "/" : mountPath,
-            spec.verifyCertificates == null ? VerifyCertificates.Strict : spec.verifyCertificates);
+            spec.verifyCertificates == null ? VerifyCertificates.Strict : spec.verifyCertificates,
+            spec.clientAuthentication == null ? ClientAuthentication.None : spec.clientAuthentication);
     }
 
     private static IssuerDefinition issuer(String name, IssuerSpec issuer) throws Problem.Raised {

@@ -5,6 +5,7 @@ import dev.keystore.operator.api.v1alpha1.KeystoreSetStatus;
 import dev.keystore.operator.api.v1alpha1.KeystoresStatus;
 import dev.keystore.operator.api.v1alpha1.SlotStatus;
 import dev.keystore.operator.api.v1alpha1.TruststoreStatus;
+import dev.keystore.operator.config.Snippets;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.dependent.CaSecret;
 import dev.keystore.operator.dependent.InternalKeySecret;
@@ -93,7 +94,9 @@ public final class KeystoreSetSync {
         if (outcome.caRecord() != null) {
             new CaSecret().apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
         }
-        boolean changed = new OutputSecret().apply(client, set, def.secretName(), outcome.output(),
+        Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
+        output.putAll(Snippets.files(def));
+        boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
             inputs.secretObject(def.secretName()));
 
         outcome.notices().forEach(n -> events.normal(set, "KeyMaterial", n));

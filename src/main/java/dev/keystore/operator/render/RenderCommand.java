@@ -1,6 +1,7 @@
 package dev.keystore.operator.render;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.config.Snippets;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.plan.InputSource;
 import dev.keystore.operator.plan.Inputs;
@@ -142,7 +143,9 @@ public final class RenderCommand {
             try {
                 Outcome outcome = issuance.run(def, Inputs.gather(def, source, Map.of()));
                 outcomes.put(name, outcome);
-                pending.put(def.secretName(), outcome.output());
+                Map<String, byte[]> output = new LinkedHashMap<>(outcome.output());
+                output.putAll(Snippets.files(def));
+                pending.put(def.secretName(), output);
                 if (outcome.caRecord() != null) {
                     pending.put(SetDefinition.caSecretName(def.secretName()), outcome.caRecord());
                 }

@@ -110,7 +110,7 @@ class KeystoreSetIT {
         assertEquals(set.getMetadata().getUid(), secret.getMetadata().getOwnerReferences().get(0).getUid());
         Map<String, byte[]> data = ManagedSecret.decode(secret);
         assertEquals(java.util.Set.of("wso2carbon.jks", "tls_keystore.jks", "internal_keystore.jks",
-            "client-truststore.jks", "password", "ca.crt", "tls.crt", "tls.key"), data.keySet());
+            "client-truststore.jks", "password", "ca.crt", "tls.crt", "tls.key", "deployment.toml"), data.keySet());
         String password = new String(data.get("password"), StandardCharsets.UTF_8);
         PASSWORDS_SEEN.add(password);
         for (String file : List.of("wso2carbon.jks", "tls_keystore.jks", "internal_keystore.jks")) {

@@ -83,7 +83,8 @@ class RenderCommandTest {
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
             }
         }
-        assertEquals(List.of("ca.crt", "client-truststore.jks", "internal_keystore.jks", "password", "tls.crt", "tls.key",
+        assertEquals(List.of("ca.crt", "client-truststore.jks", "deployment.toml", "internal_keystore.jks", "password",
+            "tls.crt", "tls.key",
             "tls_keystore.jks", "wso2carbon.jks"), Files.list(out).filter(Files::isRegularFile)
             .map(p -> p.getFileName().toString()).sorted().toList());
     }

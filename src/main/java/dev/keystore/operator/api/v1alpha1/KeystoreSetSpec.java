@@ -28,6 +28,8 @@ public class KeystoreSetSpec {
     public String mountPath;
     @JsonPropertyDescription("Written into the zowe snippet; default Strict")
     public VerifyCertificates verifyCertificates;
+    @JsonPropertyDescription("Whether a server asks TLS clients for a certificate (mTLS); written into the liberty snippet; default None")
+    public ClientAuthentication clientAuthentication;
     @JsonPropertyDescription("Workloads rolled when the output Secret's content changes")
     public List<WorkloadRef> rollout = new ArrayList<>();
 }
