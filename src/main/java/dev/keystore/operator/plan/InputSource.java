@@ -1,8 +1,7 @@
 package dev.keystore.operator.plan;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
-import java.security.cert.X509Certificate;
-import java.util.List;
+import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +12,8 @@ public interface InputSource {
 
     Optional<KeystoreSet> keystoreSet(String name);
 
-    /** The certificates a TrustBundle holds; a problem when it is missing or not ready. */
-    List<X509Certificate> trustBundle(String name) throws Problem.Raised;
+    /** The data of a ConfigMap (data and binaryData as bytes). */
+    Optional<Map<String, byte[]>> configMap(String name);
+
+    Optional<TrustBundle> trustBundle(String name);
 }

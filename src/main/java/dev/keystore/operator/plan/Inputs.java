@@ -1,6 +1,10 @@
 package dev.keystore.operator.plan;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import dev.keystore.operator.api.v1alpha1.TrustSource;
+import dev.keystore.operator.crypto.Pem;
+import dev.keystore.operator.keystore.SystemTrust;
 import dev.keystore.operator.crypto.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -37,13 +41,56 @@ public final class Inputs {
         };
         List<X509Certificate> extra = new ArrayList<>();
         for (String bundle : def.truststore().trustBundles()) {
-            extra.addAll(source.trustBundle(bundle));
+            TrustBundle tb = source.trustBundle(bundle).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
+                "TrustBundle " + bundle + " (spec.truststore.trustBundleRefs) does not exist").raise());
+            extra.addAll(trustedCertificates(tb, source));
         }
         return new ExistingState(output, caRecord, internal, password, externalCa, extra, rotationRequests);
     }
 
+    /** Every certificate of a TrustBundle's sources, in order; a problem names the source to fix. */
+    public static List<X509Certificate> trustedCertificates(TrustBundle bundle, InputSource source) throws Problem.Raised {
+        String name = bundle.getMetadata().getName();
+        List<X509Certificate> certificates = new ArrayList<>();
+        List<TrustSource> sources = bundle.getSpec() == null || bundle.getSpec().sources == null ? List.of()
+            : bundle.getSpec().sources;
+        for (int i = 0; i < sources.size(); i++) {
+            TrustSource s = sources.get(i);
+            String field = "TrustBundle " + name + " spec.sources[" + i + "]";
+            if (s.secret != null) {
+                String key = s.secret.key == null ? "ca.crt" : s.secret.key;
+                Map<String, byte[]> data = source.secret(s.secret.name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
+                    "Secret " + s.secret.name + " (" + field + ") does not exist").raise());
+                certificates.addAll(pem(data.get(key), "Secret " + s.secret.name + " key " + key, field));
+            } else if (s.configMap != null) {
+                String key = s.configMap.key == null ? "ca.crt" : s.configMap.key;
+                Map<String, byte[]> data = source.configMap(s.configMap.name).orElseThrow(() -> new Problem(
+                    Problem.MISSING_INPUT, "ConfigMap " + s.configMap.name + " (" + field + ") does not exist").raise());
+                certificates.addAll(pem(data.get(key), "ConfigMap " + s.configMap.name + " key " + key, field));
+            } else if (s.inline != null) {
+                certificates.addAll(pem(s.inline.getBytes(StandardCharsets.UTF_8), field + ".inline", field));
+            } else if (s.keystoreSet != null) {
+                certificates.addAll(caOfSet(source, s.keystoreSet.name, 0).chain());
+            } else if (Boolean.TRUE.equals(s.systemCAs)) {
+                certificates.addAll(SystemTrust.certificates());
+            }
+        }
+        return certificates;
+    }
+
+    private static List<X509Certificate> pem(byte[] bytes, String where, String field) throws Problem.Raised {
+        if (bytes == null) {
+            throw new Problem(Problem.MISSING_INPUT, where + " does not exist (" + field + ")").raise();
+        }
+        try {
+            return Pem.certificates(bytes);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, where + " " + e.getMessage() + " (" + field + ")").raise();
+        }
+    }
+
     /** The CA a KeystoreSet signs with: what another set's issuer.keystoreSetRef gets. */
-    static CertificateAuthority caOfSet(InputSource source, String setName, int depth) throws Problem.Raised {
+    public static CertificateAuthority caOfSet(InputSource source, String setName, int depth) throws Problem.Raised {
         if (depth > MAX_ISSUER_DEPTH) {
             throw new Problem(Problem.INVALID_SPEC, "spec.issuer.keystoreSetRef: the chain of sets is too long or loops at "
                 + setName).raise();

@@ -3,12 +3,10 @@ package dev.keystore.operator.reconciler;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.plan.InputSource;
-import dev.keystore.operator.plan.Problem;
+import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,8 +37,21 @@ final class ClusterInputs implements InputSource {
     }
 
     @Override
-    public List<X509Certificate> trustBundle(String name) throws Problem.Raised {
-        throw new Problem(Problem.MISSING_INPUT, "TrustBundle " + name
-            + " (spec.truststore.trustBundleRefs): TrustBundles are not supported yet").raise();
+    public Optional<Map<String, byte[]>> configMap(String name) {
+        return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get()).map(cm -> {
+            Map<String, byte[]> data = new HashMap<>();
+            if (cm.getData() != null) {
+                cm.getData().forEach((k, v) -> data.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            if (cm.getBinaryData() != null) {
+                cm.getBinaryData().forEach((k, v) -> data.put(k, java.util.Base64.getDecoder().decode(v)));
+            }
+            return data;
+        });
+    }
+
+    @Override
+    public Optional<TrustBundle> trustBundle(String name) {
+        return Optional.ofNullable(client.resources(TrustBundle.class).inNamespace(namespace).withName(name).get());
     }
 }

@@ -5,6 +5,8 @@ import dev.keystore.operator.api.v1alpha1.KeystoreSetSpec;
 import dev.keystore.operator.api.v1alpha1.SlotSpec;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.plan.SetDefinition;
+import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -32,6 +34,7 @@ import java.util.stream.Collectors;
 public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
     static final String SECRET_INDEX = "referenced-secrets";
     static final String ISSUER_INDEX = "issuer-sets";
+    static final String BUNDLE_INDEX = "trust-bundles";
 
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
@@ -59,17 +62,38 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             return issuer == null || issuer.name == null ? List.of()
                 : List.of(set.getMetadata().getNamespace() + "/" + issuer.name);
         });
+        context.getPrimaryCache().addIndexer(BUNDLE_INDEX, set -> {
+            var t = set.getSpec() == null ? null : set.getSpec().truststore;
+            return t == null || t.trustBundleRefs == null ? List.of() : t.trustBundleRefs.stream()
+                .filter(r -> r != null && r.name != null).map(r -> set.getMetadata().getNamespace() + "/" + r.name).toList();
+        });
+        var bundles = new InformerEventSource<>(InformerEventSourceConfiguration.from(TrustBundle.class, KeystoreSet.class)
+            .withName("trust-bundles")
+            .withSecondaryToPrimaryMapper(bundle -> setsUsingBundle(context, bundle.getMetadata().getNamespace(),
+                bundle.getMetadata().getName())).build(), context);
         var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
             .withName("secrets")
             .withSecondaryToPrimaryMapper(secret -> {
+                String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = context.getPrimaryCache()
-                    .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())
+                    .byIndex(SECRET_INDEX, ns + "/" + secret.getMetadata().getName())
                     .stream().map(ResourceID::fromResource).collect(Collectors.toSet());
                 var labels = secret.getMetadata().getLabels();
                 if (labels != null && ManagedSecret.MANAGED_BY.equals(labels.get(ManagedSecret.MANAGED_BY_LABEL))
                     && labels.get(ManagedSecret.SET_LABEL) != null) {
-                    ids.add(new ResourceID(labels.get(ManagedSecret.SET_LABEL), secret.getMetadata().getNamespace()));
+                    ids.add(new ResourceID(labels.get(ManagedSecret.SET_LABEL), ns));
                 }
+                bundles.list(ns, b -> usesSource(b, secret.getMetadata().getName(), true))
+                    .forEach(b -> ids.addAll(setsUsingBundle(context, ns, b.getMetadata().getName())));
+                return ids;
+            }).build(), context);
+        var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
+            .withName("config-maps")
+            .withSecondaryToPrimaryMapper(cm -> {
+                String ns = cm.getMetadata().getNamespace();
+                Set<ResourceID> ids = new java.util.HashSet<>();
+                bundles.list(ns, b -> usesSource(b, cm.getMetadata().getName(), false))
+                    .forEach(b -> ids.addAll(setsUsingBundle(context, ns, b.getMetadata().getName())));
                 return ids;
             }).build(), context);
         var issuers = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
@@ -77,7 +101,18 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             .withSecondaryToPrimaryMapper(issuer -> context.getPrimaryCache()
                 .byIndex(ISSUER_INDEX, issuer.getMetadata().getNamespace() + "/" + issuer.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
-        return List.of(secrets, issuers);
+        return List.of(secrets, issuers, bundles, configMaps);
+    }
+
+    private static Set<ResourceID> setsUsingBundle(EventSourceContext<KeystoreSet> context, String ns, String bundle) {
+        return context.getPrimaryCache().byIndex(BUNDLE_INDEX, ns + "/" + bundle).stream().map(ResourceID::fromResource)
+            .collect(Collectors.toSet());
+    }
+
+    private static boolean usesSource(TrustBundle bundle, String name, boolean secret) {
+        return bundle.getSpec() != null && bundle.getSpec().sources != null && bundle.getSpec().sources.stream()
+            .anyMatch(s -> secret ? s.secret != null && name.equals(s.secret.name)
+                : s.configMap != null && name.equals(s.configMap.name));
     }
 
     /** Every Secret a set reads or writes, so that a change to any of them reconciles the set. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
  * an error naming the file and the field. Documents of other kinds are ignored.
  */
 public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustBundles,
-                        Map<String, Map<String, byte[]>> secrets) {
+                        Map<String, Map<String, byte[]>> secrets, Map<String, Map<String, byte[]>> configMaps) {
 
     public static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -42,6 +43,7 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
         List<KeystoreSet> sets = new ArrayList<>();
         List<TrustBundle> bundles = new ArrayList<>();
         Map<String, Map<String, byte[]>> secrets = new LinkedHashMap<>();
+        Map<String, Map<String, byte[]>> configMaps = new LinkedHashMap<>();
         for (Path file : files) {
             List<JsonNode> docs = new ArrayList<>();
             try (MappingIterator<JsonNode> it = STRICT.readerFor(JsonNode.class).readValues(Files.readString(file))) {
@@ -72,15 +74,26 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
                         Secret secret = convert(file, doc, Secret.class, "v1");
                         secrets.put(secret.getMetadata().getName(), decode(secret));
                     }
+                    case "ConfigMap" -> {
+                        ConfigMap cm = convert(file, doc, ConfigMap.class, "v1");
+                        Map<String, byte[]> data = new LinkedHashMap<>();
+                        if (cm.getData() != null) {
+                            cm.getData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+                        }
+                        if (cm.getBinaryData() != null) {
+                            cm.getBinaryData().forEach((k, v) -> data.put(k, Base64.getMimeDecoder().decode(v)));
+                        }
+                        configMaps.put(cm.getMetadata().getName(), data);
+                    }
                     default -> { }
                 }
             }
         }
-        return new Manifests(sets, bundles, secrets);
+        return new Manifests(sets, bundles, secrets, configMaps);
     }
 
     private static <T> T convert(Path file, JsonNode doc, Class<T> type, String apiVersion) throws BadManifest {
-        String expected = type == Secret.class ? "v1" : KeystoreSet.GROUP + "/" + KeystoreSet.VERSION;
+        String expected = type == Secret.class || type == ConfigMap.class ? "v1" : KeystoreSet.GROUP + "/" + KeystoreSet.VERSION;
         if (!expected.equals(apiVersion)) {
             throw new BadManifest(file + ": apiVersion: " + type.getSimpleName() + " must be " + expected
                 + ", not '" + apiVersion + "'");

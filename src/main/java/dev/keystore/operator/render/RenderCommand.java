@@ -1,6 +1,7 @@
 package dev.keystore.operator.render;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.config.Snippets;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.plan.InputSource;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -130,9 +130,13 @@ public final class RenderCommand {
             }
 
             @Override
-            public List<X509Certificate> trustBundle(String name) throws Problem.Raised {
-                throw new Problem(Problem.MISSING_INPUT, "TrustBundle " + name
-                    + " (spec.truststore.trustBundleRefs): render does not read TrustBundles yet").raise();
+            public Optional<Map<String, byte[]>> configMap(String name) {
+                return Optional.ofNullable(manifests.configMaps().get(name));
+            }
+
+            @Override
+            public Optional<TrustBundle> trustBundle(String name) {
+                return manifests.trustBundles().stream().filter(b -> b.getMetadata().getName().equals(name)).findFirst();
             }
         };
         Issuance issuance = new Issuance(new Signer(clock, random));
