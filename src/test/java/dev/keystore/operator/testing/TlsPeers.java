@@ -98,6 +98,31 @@ public final class TlsPeers {
     }
 
     /**
+     * An HTTPS GET / over {@link #call}'s connection rules; returns the status line, or throws when
+     * no HTTP answer comes back (under TLS 1.3 a refused client certificate surfaces only here).
+     */
+    public static String httpGet(SSLContext context, String hostName, int port) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, hostName, port, true)) {
+            s.setSoTimeout(15_000);
+            SSLParameters params = s.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            params.setServerNames(List.of(new SNIHostName(hostName)));
+            s.setSSLParameters(params);
+            s.startHandshake();
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + hostName + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readNBytes(64), StandardCharsets.US_ASCII);
+            if (!answer.startsWith("HTTP/1.1 ")) {
+                throw new IOException("no HTTP answer");
+            }
+            return answer.lines().findFirst().orElse("");
+        }
+    }
+
+    /**
      * Connects to 127.0.0.1:port presenting {@code hostName} (SNI) and verifying the server
      * certificate against it; returns the server's line, or throws when the handshake fails.
      */
