@@ -50,7 +50,8 @@ public final class Pem {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((object = parser.readObject()) != null) {
                 if (object instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // only the private part: SEC1 may omit the public key (RFC 5915, openssl ec -no_public)
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (object instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);

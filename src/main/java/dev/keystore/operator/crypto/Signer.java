@@ -60,16 +60,6 @@ public final class Signer {
         return new CertificateAuthority(keyPair.getPrivate(), List.of(cert));
     }
 
-    /** A new certificate for the same CA key pair (CA renewal that keeps every issued leaf valid). */
-    public CertificateAuthority renewCa(CertificateAuthority ca, Duration validity) {
-        X509Certificate old = ca.certificate();
-        X500Name subject = X500Name.getInstance(old.getSubjectX500Principal().getEncoded());
-        Instant notBefore = clock.instant().minus(BACKDATE);
-        X509Certificate cert = build(subject, subject, old.getPublicKey(), old.getPublicKey(), notBefore,
-            clock.instant().plus(validity), caProfile(subject), ca.key(), KeyType.of(old.getPublicKey()));
-        return new CertificateAuthority(ca.key(), List.of(cert));
-    }
-
     public static CertificateProfile caProfile(X500Name subject) {
         return new CertificateProfile(subject, java.util.Set.of(), java.util.Set.of(),
             KeyUsage.keyCertSign | KeyUsage.cRLSign, java.util.Set.of(), true);

@@ -40,8 +40,9 @@ public final class Issuance {
     static final String RECORD_CERT = "tls.crt";
     /** Which slot the internal record's key serves: "internal", or "primary" while it stands in for internal. */
     static final String RECORD_ROLE = "role";
-    /** A CA is renewed (same key) when less than this share of its lifetime is left. */
-    private static final int CA_RENEW_DIVISOR = 3;
+    /** The password the stores are written with, so that a changed password can still open them. */
+    static final String RECORD_PASSWORD = "store-password";
+    static final String REENCRYPTED = "Re-encrypted every store with the new password; keys unchanged";
 
     private final Signer signer;
 
@@ -52,16 +53,25 @@ public final class Issuance {
     public Outcome run(SetDefinition def, ExistingState existing) throws Problem.Raised {
         Instant now = signer.clock().instant();
         List<String> notices = new ArrayList<>();
+        Optional<String> recordedPassword = Optional.ofNullable(existing.internalRecord().get(RECORD_PASSWORD))
+            .map(b -> new String(b, StandardCharsets.UTF_8)).filter(p -> !p.isBlank());
         String password = existing.referencedPassword() != null ? existing.referencedPassword()
             : Optional.ofNullable(existing.output().get("password")).map(b -> new String(b, StandardCharsets.UTF_8))
-                .filter(p -> !p.isBlank()).orElseGet(() -> Passwords.generate(signer.random()));
+                .filter(p -> !p.isBlank()).or(() -> recordedPassword).orElseGet(() -> Passwords.generate(signer.random()));
         char[] pw = password.toCharArray();
+        // the password the current stores were written with, when it is no longer the one to use
+        char[] formerPassword = recordedPassword.filter(p -> !p.equals(password)).map(String::toCharArray).orElse(null);
 
         Map<String, byte[]> caRecord = null;
         CertificateAuthority ca;
+        List<X509Certificate> issuerTrust;
+        Instant caStep = null;
         if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED) {
-            ca = selfSignedCa(def, existing.caRecord(), now, notices);
-            caRecord = caRecordData(ca, existing.caRecord());
+            CaRotation.State state = CaRotation.advance(def, existing.caRecord(), signer, notices);
+            ca = state.signing();
+            issuerTrust = state.trusted();
+            caRecord = state.record();
+            caStep = state.nextStep();
         } else {
             ca = existing.externalCa();
             if (ca == null) {
@@ -69,6 +79,7 @@ public final class Issuance {
                     .raise();
             }
             checkUsableCa(ca, def.issuer().reference(), now);
+            issuerTrust = ca.chain();
         }
 
         StableKey stable = stableKey(def, existing.internalRecord());
@@ -76,6 +87,12 @@ public final class Issuance {
         Map<SlotName, SlotReport> reports = new EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
             Optional<KeyAndChain> current = readSlot(existing.output(), slot, pw);
+            if (current.isEmpty() && formerPassword != null) {
+                current = readSlot(existing.output(), slot, formerPassword);
+                if (current.isPresent() && !notices.contains(REENCRYPTED)) {
+                    notices.add(REENCRYPTED);
+                }
+            }
             String token = existing.rotationRequests().get(slot.name());
             Decision decision = decide(slot, current, stable, ca, now, token, notices);
             KeyAndChain kc = decision.material;
@@ -94,7 +111,7 @@ public final class Issuance {
             StoreContent content = StoreContent.of(new StoreEntry.KeyEntry(slot.alias(), kc.key(), kc.chain()));
             output.put(slot.fileName(), encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw));
         }
-        List<X509Certificate> trusted = trusted(def, ca, existing.extraTrusted());
+        List<X509Certificate> trusted = trusted(def, issuerTrust, existing.extraTrusted());
         Set<String> taken = new HashSet<>();
         List<StoreEntry> trustEntries = new ArrayList<>();
         for (X509Certificate c : trusted) {
@@ -105,44 +122,26 @@ public final class Issuance {
         if (existing.referencedPassword() == null) {
             output.put("password", password.getBytes(StandardCharsets.UTF_8));
         }
-        output.put("ca.crt", Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8));
+        output.put("ca.crt", Pem.encode(unique(issuerTrust)).getBytes(StandardCharsets.UTF_8));
         KeyAndChain tls = material.get(SlotName.TLS);
         if (tls != null) {
             output.put("tls.crt", Pem.encode(tls.chain()).getBytes(StandardCharsets.UTF_8));
             output.put("tls.key", keepPemKey(existing.output().get("tls.key"), tls.key()));
         }
 
-        Map<String, byte[]> internalRecord = stable.slot == null ? null
+        Map<String, byte[]> internalRecord = stable.slot == null ? new LinkedHashMap<>(existing.internalRecord())
             : internalRecordData(stable, material.get(stable.slot), existing.internalRecord());
-        if (internalRecord == null && !existing.internalRecord().isEmpty()) {
-            internalRecord = existing.internalRecord(); // never dropped, even when no slot uses it now
-        }
+        // a recorded key is never dropped, even when no slot uses it now; the password is the one in use
+        internalRecord.put(RECORD_PASSWORD, password.getBytes(StandardCharsets.UTF_8));
 
         Instant next = reports.values().stream().map(SlotReport::renewalTime).min(Instant::compareTo).orElseThrow();
-        if (caRecord != null) {
-            Instant caRenewal = caRenewalTime(ca.certificate());
-            next = caRenewal.isBefore(next) ? caRenewal : next;
+        if (caStep != null && caStep.isBefore(next)) {
+            next = caStep;
         }
         return new Outcome(output, caRecord, internalRecord, reports, trustEntries.size(), next, notices);
     }
 
     // ---- the CA ----
-
-    private CertificateAuthority selfSignedCa(SetDefinition def, Map<String, byte[]> record, Instant now,
-                                              List<String> notices) throws Problem.Raised {
-        String secret = SetDefinition.caSecretName(def.secretName());
-        if (record.isEmpty()) {
-            notices.add("Generated a new self-signed CA");
-            return signer.selfSignedCa(def.issuer().subject(), def.issuer().keyType().generate(signer.random()),
-                def.issuer().duration());
-        }
-        CertificateAuthority ca = readCa(record, secret);
-        if (!now.isBefore(caRenewalTime(ca.certificate()))) {
-            notices.add("Renewed the CA certificate with the same key");
-            return signer.renewCa(ca, def.issuer().duration());
-        }
-        return ca;
-    }
 
     /** A CA from Secret data with tls.crt (certificate, then its chain) and tls.key. */
     public static CertificateAuthority readCa(Map<String, byte[]> data, String secretName) throws Problem.Raised {
@@ -181,19 +180,6 @@ public final class Issuance {
             throw new Problem(Problem.BAD_INPUT, "the issuer " + reference + " expired at " + cert.getNotAfter().toInstant())
                 .raise();
         }
-    }
-
-    static Instant caRenewalTime(X509Certificate ca) {
-        Instant notBefore = ca.getNotBefore().toInstant();
-        Instant notAfter = ca.getNotAfter().toInstant();
-        return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(CA_RENEW_DIVISOR));
-    }
-
-    private static Map<String, byte[]> caRecordData(CertificateAuthority ca, Map<String, byte[]> before) {
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        data.put(RECORD_CERT, Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8));
-        data.put(RECORD_KEY, keepPemKey(before.get(RECORD_KEY), ca.key()));
-        return data;
     }
 
     // ---- the key that must never change ----
@@ -252,12 +238,12 @@ public final class Issuance {
             && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
             // the migration of api.md: the old primary key became internal; primary gets a fresh one
             notices.add("The existing primary key pair now serves as the internal key; a new primary key pair was generated");
-            return new Decision(issue(slot, ca, slot.keyType().generate(signer.random()).getPublic(), null), SlotAction.ROTATED);
+            return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
         } else if (current.isPresent() && KeyType.of(current.get().certificate().getPublicKey()).equals(slot.keyType())) {
             key = current.get().key();
             newKey = false;
         } else if (current.isPresent() && isStable) {
-            throw new Problem(Problem.REFUSED, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
+            throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
                 + " key pair is " + KeyType.of(current.get().certificate().getPublicKey()).describe()
                 + " and never changes; remove privateKey or set it back").raise();
         } else {
@@ -299,7 +285,7 @@ public final class Issuance {
         KeyType recordedType = KeyType.of(stable.recorded.certificate().getPublicKey());
         var explicit = slot.spec().privateKey;
         if (explicit != null && (explicit.algorithm != null || explicit.size != null) && !recordedType.equals(slot.keyType())) {
-            throw new Problem(Problem.REFUSED, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
+            throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
                 + " key pair is " + recordedType.describe() + " and never changes; remove privateKey or set it back")
                 .raise();
         }
@@ -391,12 +377,17 @@ public final class Issuance {
         return Pem.encode(key).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<X509Certificate> trusted(SetDefinition def, CertificateAuthority ca, List<X509Certificate> extra) {
+    private static List<X509Certificate> trusted(SetDefinition def, List<X509Certificate> issuer,
+                                                 List<X509Certificate> extra) {
         List<X509Certificate> all = new ArrayList<>();
         if (def.truststore().includeIssuer()) {
-            all.addAll(ca.chain());
+            all.addAll(issuer);
         }
         all.addAll(extra);
+        return unique(all);
+    }
+
+    private static List<X509Certificate> unique(List<X509Certificate> all) {
         Set<String> seen = new HashSet<>();
         List<X509Certificate> unique = new ArrayList<>();
         for (X509Certificate c : all) {

@@ -10,7 +10,7 @@ public record Problem(String reason, String message) {
     public static final String MISSING_INPUT = "MissingInput";
     public static final String BAD_INPUT = "BadInput";
     public static final String ISSUER_NOT_READY = "IssuerNotReady";
-    public static final String REFUSED = "Refused";
+    public static final String INTERNAL_KEY_IMMUTABLE = "InternalKeyImmutable";
 
     public static Problem invalidSpec(String field, String message) {
         return new Problem(INVALID_SPEC, field + ": " + message);

@@ -11,6 +11,7 @@ import dev.keystore.operator.dependent.CaSecret;
 import dev.keystore.operator.dependent.InternalKeySecret;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.OutputSecret;
+import dev.keystore.operator.dependent.WorkloadRollout;
 import dev.keystore.operator.plan.Inputs;
 import dev.keystore.operator.plan.Issuance;
 import dev.keystore.operator.plan.Outcome;
@@ -99,11 +100,24 @@ public final class KeystoreSetSync {
         boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
             inputs.secretObject(def.secretName()));
 
-        outcome.notices().forEach(n -> events.normal(set, "KeyMaterial", n));
+        for (String notice : outcome.notices()) {
+            if (notice.startsWith("Refused")) {
+                events.warning(set, "RotationRefused", notice);
+            } else {
+                events.normal(set, "KeyMaterial", notice);
+            }
+        }
         long revision = Optional.ofNullable(previous.revision).orElse(0L) + (changed ? 1 : 0);
         if (changed) {
             events.normal(set, "Issued", "Secret " + def.secretName() + " written (revision " + revision + "): "
                 + describe(outcome));
+        }
+        if (set.getSpec().rollout != null && !set.getSpec().rollout.isEmpty()) {
+            List<String> missing = WorkloadRollout.apply(client, ns, set.getSpec().rollout, revision);
+            if (changed && !missing.isEmpty()) {
+                events.warning(set, "RolloutTargetMissing", "Not rolled because they do not exist: "
+                    + String.join(", ", missing));
+            }
         }
         KeystoreSetStatus status = new KeystoreSetStatus();
         status.observedGeneration = set.getMetadata().getGeneration();

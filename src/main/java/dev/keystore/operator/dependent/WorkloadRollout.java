@@ -1,0 +1,62 @@
+package dev.keystore.operator.dependent;
+
+import dev.keystore.operator.api.v1alpha1.WorkloadKind;
+import dev.keystore.operator.api.v1alpha1.WorkloadRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The workloads of {@code spec.rollout}: their pod template annotation {@code keystore.dev/revision}
+ * follows the set's revision, which makes Kubernetes roll them. Only that annotation is patched.
+ */
+public final class WorkloadRollout {
+    public static final String REVISION_ANNOTATION = "keystore.dev/revision";
+
+    private WorkloadRollout() {
+    }
+
+    /** Patches each listed workload whose annotation differs; returns the workloads that do not exist. */
+    public static List<String> apply(KubernetesClient client, String namespace, List<WorkloadRef> refs, long revision) {
+        List<String> missing = new ArrayList<>();
+        String value = Long.toString(revision);
+        for (WorkloadRef ref : refs) {
+            Class<? extends HasMetadata> type = switch (ref.kind) {
+                case Deployment -> Deployment.class;
+                case StatefulSet -> StatefulSet.class;
+                case DaemonSet -> DaemonSet.class;
+            };
+            HasMetadata workload = client.resources(type).inNamespace(namespace).withName(ref.name).get();
+            if (workload == null) {
+                missing.add(ref.kind + " " + ref.name);
+                continue;
+            }
+            PodTemplateSpec template = template(workload, ref.kind);
+            Map<String, String> annotations = template.getMetadata() == null ? null : template.getMetadata().getAnnotations();
+            if (annotations != null && value.equals(annotations.get(REVISION_ANNOTATION))) {
+                continue;
+            }
+            String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + REVISION_ANNOTATION + "\":\""
+                + value + "\"}}}}}";
+            client.resources(type).inNamespace(namespace).withName(ref.name)
+                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+        }
+        return missing;
+    }
+
+    private static PodTemplateSpec template(HasMetadata workload, WorkloadKind kind) {
+        return switch (kind) {
+            case Deployment -> ((Deployment) workload).getSpec().getTemplate();
+            case StatefulSet -> ((StatefulSet) workload).getSpec().getTemplate();
+            case DaemonSet -> ((DaemonSet) workload).getSpec().getTemplate();
+        };
+    }
+}

@@ -1,0 +1,161 @@
+package dev.keystore.operator.plan;
+
+import dev.keystore.operator.crypto.CertificateAuthority;
+import dev.keystore.operator.crypto.Pem;
+import dev.keystore.operator.crypto.Signer;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A self-signed CA replaced with trust overlap, in Strimzi's order. Explicit states, one step per run:
+ * <ol>
+ *   <li>STABLE: one CA signs and is trusted.</li>
+ *   <li>INTRODUCED (the CA is due): a new CA is made and trusted beside the old one; leaves still
+ *       come from the old CA, so clients that only know the old CA keep working.</li>
+ *   <li>PROMOTED (after the grace period): the new CA signs, leaves are re-issued from it; the old
+ *       CA stays trusted, so clients with the previous truststore keep working.</li>
+ *   <li>back to STABLE (after another grace period): the old CA leaves the truststores.</li>
+ * </ol>
+ * The Secret data of {@code <secretName>-ca} holds the state: tls.crt/tls.key (the signing CA),
+ * next.crt/next.key/next.since and previous.crt/previous.since.
+ */
+public final class CaRotation {
+    static final String CERT = "tls.crt";
+    static final String KEY = "tls.key";
+    static final String NEXT_CERT = "next.crt";
+    static final String NEXT_KEY = "next.key";
+    static final String NEXT_SINCE = "next.since";
+    static final String PREVIOUS_CERT = "previous.crt";
+    static final String PREVIOUS_SINCE = "previous.since";
+    static final Duration MAX_GRACE = Duration.ofHours(24);
+    /** A CA is replaced when less than this share of its lifetime is left. */
+    private static final int RENEW_DIVISOR = 3;
+
+    /**
+     * The outcome for the CA: who signs, which CA certificates are trusted, the new record, and
+     * when the next step is due.
+     */
+    public record State(CertificateAuthority signing, List<X509Certificate> trusted, Map<String, byte[]> record,
+                        Instant nextStep) {
+    }
+
+    private CaRotation() {
+    }
+
+    static Duration grace(Duration caLifetime) {
+        Duration twentieth = caLifetime.dividedBy(20);
+        return twentieth.compareTo(MAX_GRACE) < 0 ? twentieth : MAX_GRACE;
+    }
+
+    static Instant renewalTime(X509Certificate ca) {
+        Instant notBefore = ca.getNotBefore().toInstant();
+        Instant notAfter = ca.getNotAfter().toInstant();
+        return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(RENEW_DIVISOR));
+    }
+
+    public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, List<String> notices)
+        throws Problem.Raised {
+        Instant now = signer.clock().instant();
+        Duration grace = grace(def.issuer().duration());
+        String secret = SetDefinition.caSecretName(def.secretName());
+        if (record.isEmpty()) {
+            notices.add("Generated a new self-signed CA");
+            return state(newCa(def, signer), null, null, null, null, grace, record);
+        }
+        CertificateAuthority signing = Issuance.readCa(record, secret);
+        CertificateAuthority next = record.containsKey(NEXT_CERT)
+            ? Issuance.readCa(Map.of(CERT, record.get(NEXT_CERT), KEY, record.get(NEXT_KEY)), secret + " (next CA)") : null;
+        Instant nextSince = instant(record.get(NEXT_SINCE), now);
+        X509Certificate previous = record.containsKey(PREVIOUS_CERT) ? certificate(record.get(PREVIOUS_CERT), secret) : null;
+        Instant previousSince = instant(record.get(PREVIOUS_SINCE), now);
+
+        if (next != null) {
+            boolean signingExpired = !now.isBefore(signing.certificate().getNotAfter().toInstant());
+            if (signingExpired || !now.isBefore(nextSince.plus(grace))) {
+                notices.add("Now issuing from the new CA; the previous CA stays trusted for " + GoDuration.format(grace));
+                return state(next, null, null, signing.certificate(), now, grace, record);
+            }
+            return state(signing, next, nextSince, null, null, grace, record);
+        }
+        if (previous != null && !now.isBefore(previousSince.plus(grace))) {
+            notices.add("The previous CA is no longer trusted");
+            previous = null;
+            previousSince = null;
+        }
+        if (previous == null && !now.isBefore(renewalTime(signing.certificate()))) {
+            notices.add("Introduced a new CA, trusted beside the current one; leaves move to it in "
+                + GoDuration.format(grace));
+            return state(signing, newCa(def, signer), now, null, null, grace, record);
+        }
+        return state(signing, null, null, previous, previousSince, grace, record);
+    }
+
+    private static CertificateAuthority newCa(SetDefinition def, Signer signer) {
+        return signer.selfSignedCa(def.issuer().subject(), def.issuer().keyType().generate(signer.random()),
+            def.issuer().duration());
+    }
+
+    private static State state(CertificateAuthority signing, CertificateAuthority next, Instant nextSince,
+                               X509Certificate previous, Instant previousSince, Duration grace,
+                               Map<String, byte[]> before) {
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        data.put(CERT, Pem.encode(signing.chain()).getBytes(StandardCharsets.UTF_8));
+        data.put(KEY, keepKey(before.get(KEY), signing.key()));
+        List<X509Certificate> trusted = new ArrayList<>(signing.chain());
+        Instant nextStep;
+        if (next != null) {
+            data.put(NEXT_CERT, Pem.encode(next.chain()).getBytes(StandardCharsets.UTF_8));
+            data.put(NEXT_KEY, keepKey(before.get(NEXT_KEY), next.key()));
+            data.put(NEXT_SINCE, nextSince.toString().getBytes(StandardCharsets.UTF_8));
+            trusted.addAll(next.chain());
+            nextStep = nextSince.plus(grace);
+        } else if (previous != null) {
+            data.put(PREVIOUS_CERT, Pem.encode(List.of(previous)).getBytes(StandardCharsets.UTF_8));
+            data.put(PREVIOUS_SINCE, previousSince.toString().getBytes(StandardCharsets.UTF_8));
+            trusted.add(previous);
+            nextStep = previousSince.plus(grace);
+        } else {
+            nextStep = renewalTime(signing.certificate());
+        }
+        return new State(signing, trusted, data, nextStep);
+    }
+
+    private static byte[] keepKey(byte[] before, PrivateKey key) {
+        if (before != null) {
+            try {
+                if (java.util.Arrays.equals(Pem.privateKey(before).getEncoded(), key.getEncoded())) {
+                    return before;
+                }
+            } catch (Pem.PemException e) {
+                // rewrite
+            }
+        }
+        return Pem.encode(key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static X509Certificate certificate(byte[] pem, String secret) throws Problem.Raised {
+        try {
+            return Pem.certificates(pem).get(0);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key " + PREVIOUS_CERT + " " + e.getMessage()).raise();
+        }
+    }
+
+    private static Instant instant(byte[] text, Instant fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(new String(text, StandardCharsets.UTF_8).strip());
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+}
