@@ -25,7 +25,9 @@ public final class IpAddresses {
             }
             return true;
         }
-        return text.contains(":") && V6.matcher(text).matches() && parses(text);
+        // Bouncy Castle checks the IPv6 syntax first, so InetAddress only ever sees a literal (no DNS)
+        return text.contains(":") && V6.matcher(text).matches() && org.bouncycastle.util.IPAddress.isValidIPv6(text)
+            && parses(text);
     }
 
     private static boolean parses(String text) {

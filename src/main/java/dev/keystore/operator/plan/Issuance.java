@@ -194,8 +194,8 @@ public final class Issuance {
     private StableKey stableKey(SetDefinition def, Map<String, byte[]> record) throws Problem.Raised {
         SlotName slot = def.slot(SlotName.INTERNAL).isPresent() ? SlotName.INTERNAL
             : def.slot(SlotName.PRIMARY).isPresent() ? SlotName.PRIMARY : null;
-        if (record.isEmpty()) {
-            return new StableKey(slot, null, null);
+        if (!record.containsKey(RECORD_KEY) && !record.containsKey(RECORD_CERT)) {
+            return new StableKey(slot, null, null); // no key recorded yet (the record may hold only the password)
         }
         String secret = SetDefinition.internalSecretName(def.secretName());
         KeyAndChain recorded;

@@ -7,7 +7,6 @@ import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.plan.SetDefinition;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -22,6 +21,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import dev.keystore.operator.api.v1alpha1.KeystoreSetStatus;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -39,18 +41,26 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
 
+    /**
+     * The newest status written per set (by uid). The informer cache may still show an older one
+     * right after a write; reconciling from that could act on a rotation token twice.
+     */
+    private final Map<String, KeystoreSetStatus> written = new ConcurrentHashMap<>();
+
     @Override
     public UpdateControl<KeystoreSet> reconcile(KeystoreSet set, Context<KeystoreSet> context) {
-        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random).reconcile(set);
-        if (Objects.equals(context.getClient().getKubernetesSerialization().asJson(result.status()),
-            set.getStatus() == null ? null : context.getClient().getKubernetesSerialization().asJson(set.getStatus()))) {
-            return UpdateControl.<KeystoreSet>noUpdate().rescheduleAfter(result.requeueAfter());
+        String uid = set.getMetadata().getUid();
+        KeystoreSetStatus known = written.get(uid);
+        if (known != null) {
+            set.setStatus(known);
         }
-        KeystoreSet patch = new KeystoreSet();
-        patch.setMetadata(new ObjectMetaBuilder().withName(set.getMetadata().getName())
-            .withNamespace(set.getMetadata().getNamespace()).build());
-        patch.setStatus(result.status());
-        return UpdateControl.patchStatus(patch).rescheduleAfter(result.requeueAfter());
+        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random).reconcile(set);
+        String before = set.getStatus() == null ? null : StatusPatch.json(set.getStatus());
+        if (!StatusPatch.json(result.status()).equals(before)) {
+            StatusPatch.replace(context.getClient(), set, result.status());
+            written.put(uid, result.status());
+        }
+        return UpdateControl.<KeystoreSet>noUpdate().rescheduleAfter(result.requeueAfter());
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class RealCluster implements AutoCloseable {
     private final KubernetesClient client;
     private final List<Process> processes = new ArrayList<>();
     private final Path logDir;
+    private Process operator;
+    private boolean operatorStarted;
 
     private RealCluster(String name) throws IOException {
         Path binaries = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s", K8S_VERSION + "-linux-amd64");
@@ -87,12 +89,29 @@ public final class RealCluster implements AutoCloseable {
             throw new IllegalStateException("no " + jar + ": run mvn package first");
         }
         Path log = logDir.resolve(name + "-operator.log");
+        if (!operatorStarted) {
+            Files.deleteIfExists(log);
+            operatorStarted = true;
+        }
         ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
-            .redirectErrorStream(true).redirectOutput(log.toFile());
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", "0");
-        processes.add(pb.start());
+        operator = pb.start();
+        processes.add(operator);
         return log;
+    }
+
+    /** Stops the operator process (as a pod restart would), waiting for it to end. */
+    public void stopOperator() throws InterruptedException {
+        if (operator != null) {
+            operator.destroy();
+            if (!operator.waitFor(20, TimeUnit.SECONDS)) {
+                operator.destroyForcibly().waitFor();
+            }
+            processes.remove(operator);
+            operator = null;
+        }
     }
 
     /** Runs kube-controller-manager with the garbage collector and Deployment controllers. */

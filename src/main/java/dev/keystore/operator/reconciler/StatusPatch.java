@@ -1,0 +1,35 @@
+package dev.keystore.operator.reconciler;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.KeystoreSetStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+/**
+ * Writes a set's whole status with one JSON Patch "add /status" on the status subresource: a full
+ * replacement, so a slot that went away leaves no stale entry, and no field is sent as null.
+ */
+final class StatusPatch {
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private StatusPatch() {
+    }
+
+    static String json(KeystoreSetStatus status) {
+        try {
+            return JSON.writeValueAsString(status);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize status", e);
+        }
+    }
+
+    static void replace(KubernetesClient client, KeystoreSet set, KeystoreSetStatus status) {
+        String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + json(status) + "}]";
+        client.resources(KeystoreSet.class).inNamespace(set.getMetadata().getNamespace())
+            .withName(set.getMetadata().getName()).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+    }
+}
