@@ -32,7 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** Issues X.509 certificates: self-signed CAs and leaves signed by a CA. */
 public final class Signer {
     /** notBefore is set this far in the past so that clocks running a little behind accept it. */
-    static final Duration BACKDATE = Duration.ofMinutes(5);
+    public static final Duration BACKDATE = Duration.ofMinutes(5);
     private static final int SERIAL_BYTES = 20;
 
     private final Clock clock;

@@ -55,7 +55,7 @@ public final class CaRotation {
     }
 
     static Instant renewalTime(X509Certificate ca) {
-        Instant notBefore = ca.getNotBefore().toInstant();
+        Instant notBefore = Issuance.issuedAt(ca);
         Instant notAfter = ca.getNotAfter().toInstant();
         return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(RENEW_DIVISOR));
     }

@@ -288,4 +288,48 @@ class LifecycleIT {
         }
         assertEquals(revision, get("idle").getStatus().revision);
     }
+
+    @Test
+    void caReplacementKeepsEveryClientWorkingFromOneStepToTheNext() throws Exception {
+        // a CA of 90 s: replaced at 60 s, leaves move after a grace of 4.5 s, the old CA leaves 4.5 s later
+        create("""
+            apiVersion: keystore.dev/v1alpha1
+            kind: KeystoreSet
+            metadata: {name: overlap, namespace: life}
+            spec:
+              issuer: {selfSigned: {duration: 90s}}
+              tls: {dnsNames: [overlap.life.svc], privateKey: {algorithm: EC, size: 256}}
+            """);
+        java.util.List<Map<String, byte[]>> steps = new java.util.ArrayList<>();
+        steps.add(data("overlap-keystores"));
+        byte[] firstCa = steps.get(0).get("ca.crt");
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        boolean done = false;
+        while (!done && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            Map<String, byte[]> now = data("overlap-keystores");
+            Map<String, byte[]> last = steps.get(steps.size() - 1);
+            if (!java.util.Arrays.equals(now.get("tls.p12"), last.get("tls.p12"))
+                || !java.util.Arrays.equals(now.get("truststore.p12"), last.get("truststore.p12"))) {
+                steps.add(now);
+            }
+            Map<String, byte[]> ca = data("overlap-keystores-ca");
+            done = !java.util.Arrays.equals(now.get("ca.crt"), firstCa) && !ca.containsKey("next.crt")
+                && !ca.containsKey("previous.crt");
+        }
+        assertTrue(done, "the CA replacement did not finish: " + steps.size() + " steps seen");
+        assertTrue(steps.size() >= 3, "steps: " + steps.size());
+        for (int i = 0; i + 1 < steps.size(); i++) {
+            char[] cpw = password(steps.get(i)).toCharArray();
+            char[] spw = password(steps.get(i + 1)).toCharArray();
+            var trust = dev.keystore.operator.testing.TlsPeers.load(steps.get(i).get("truststore.p12"), "PKCS12", cpw);
+            var keys = dev.keystore.operator.testing.TlsPeers.load(steps.get(i + 1).get("tls.p12"), "PKCS12", spw);
+            try (var server = new dev.keystore.operator.testing.TlsPeers.Server(
+                dev.keystore.operator.testing.TlsPeers.context(keys, spw, null), false)) {
+                assertEquals("hello anonymous", dev.keystore.operator.testing.TlsPeers.call(
+                    dev.keystore.operator.testing.TlsPeers.context(null, null, trust), "overlap.life.svc", server.port()),
+                    "client of step " + i + " to server of step " + (i + 1));
+            }
+        }
+    }
 }

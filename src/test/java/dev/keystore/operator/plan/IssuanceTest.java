@@ -893,11 +893,11 @@ class IssuanceTest {
         CertificateAuthority ca = TestKeys.ecCa("rt");
         X509Certificate cert = TestKeys.signerAt(T0).issue(ca, TestKeys.leafProfile("x", Set.of(), Set.of()),
             TestKeys.ec256().getPublic(), Duration.ofHours(300)).get(0);
-        Instant notBefore = cert.getNotBefore().toInstant();
         Instant notAfter = cert.getNotAfter().toInstant();
         assertEquals(notAfter.minus(Duration.ofHours(24)), Issuance.renewalTime(cert, Duration.ofHours(24)));
-        // renewBefore larger than two thirds of the lifetime: renew two thirds in, not immediately
-        Duration lifetime = Duration.between(notBefore, notAfter);
-        assertEquals(notBefore.plus(lifetime.multipliedBy(2).dividedBy(3)), Issuance.renewalTime(cert, Duration.ofHours(250)));
+        // renewBefore larger than two thirds of the lifetime: renew two thirds in, not immediately; the
+        // lifetime counts from issuance (T0), not from the backdated notBefore, so short lifetimes are not skewed
+        assertEquals(T0, Issuance.issuedAt(cert));
+        assertEquals(T0.plus(Duration.ofHours(200)), Issuance.renewalTime(cert, Duration.ofHours(250)));
     }
 }
