@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class WorkloadRollout {
     private WorkloadRollout() {
     }
 
-    /** Patches each listed workload whose annotation differs; returns the workloads that do not exist. */
+    /** Patches each listed workload whose annotation differs; returns those missing or not patchable. */
     public static List<String> apply(KubernetesClient client, String namespace, List<WorkloadRef> refs, long revision) {
         List<String> missing = new ArrayList<>();
         String value = Long.toString(revision);
@@ -46,8 +47,13 @@ public final class WorkloadRollout {
             }
             String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + REVISION_ANNOTATION + "\":\""
                 + value + "\"}}}}}";
-            client.resources(type).inNamespace(namespace).withName(ref.name)
-                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+            try {
+                // a merge patch of one map entry: the same as a strategic merge here, and understood everywhere
+                client.resources(type).inNamespace(namespace).withName(ref.name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            } catch (KubernetesClientException e) {
+                missing.add(ref.kind + " " + ref.name + " (" + e.getCode() + ")");
+            }
         }
         return missing;
     }

@@ -115,7 +115,7 @@ public final class KeystoreSetSync {
         if (set.getSpec().rollout != null && !set.getSpec().rollout.isEmpty()) {
             List<String> missing = WorkloadRollout.apply(client, ns, set.getSpec().rollout, revision);
             if (changed && !missing.isEmpty()) {
-                events.warning(set, "RolloutTargetMissing", "Not rolled because they do not exist: "
+                events.warning(set, "RolloutTargetMissing", "Not rolled (missing, or the patch failed): "
                     + String.join(", ", missing));
             }
         }

@@ -203,4 +203,31 @@ class KeystoreSetSyncTest {
             "the last good status is kept");
         assertEquals(before.getData(), client.secrets().inNamespace("test").withName("keepgood-keystores").get().getData());
     }
+
+    @Test
+    void rolloutAnnotatesListedWorkloadsAndWarnsAboutMissingOnes() {
+        client.apps().deployments().inNamespace("test").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+            .withNewMetadata().withName("web").endMetadata().withNewSpec().withNewTemplate().withNewMetadata()
+            .addToLabels("app", "web").endMetadata().endTemplate().endSpec().build()).create();
+        KeystoreSet set = jksSet("rolling");
+        set.getSpec().rollout = List.of(workload("Deployment", "web"), workload("StatefulSet", "ghost"));
+
+        KeystoreSetSync.Result result = sync(NOW).reconcile(set);
+
+        assertEquals("True", ready(result).getStatus(), "a missing workload is not a failure");
+        assertEquals("1", client.apps().deployments().inNamespace("test").withName("web").get().getSpec().getTemplate()
+            .getMetadata().getAnnotations().get("keystore.dev/revision"));
+        assertEquals("web", client.apps().deployments().inNamespace("test").withName("web").get().getSpec().getTemplate()
+            .getMetadata().getLabels().get("app"), "only the annotation is patched");
+        assertTrue(client.v1().events().inNamespace("test").list().getItems().stream()
+            .anyMatch(e -> "rolling".equals(e.getInvolvedObject().getName()) && "RolloutTargetMissing".equals(e.getReason())
+                && e.getMessage().contains("StatefulSet ghost") && "Warning".equals(e.getType())));
+    }
+
+    static dev.keystore.operator.api.v1alpha1.WorkloadRef workload(String kind, String name) {
+        var ref = new dev.keystore.operator.api.v1alpha1.WorkloadRef();
+        ref.kind = dev.keystore.operator.api.v1alpha1.WorkloadKind.valueOf(kind);
+        ref.name = name;
+        return ref;
+    }
 }
