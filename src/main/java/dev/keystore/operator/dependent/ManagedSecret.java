@@ -1,6 +1,6 @@
 package dev.keystore.operator.dependent;
 
-import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -22,11 +22,18 @@ public abstract class ManagedSecret {
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "keystore-operator";
     public static final String SET_LABEL = "keystore.dev/keystoreset";
+    public static final String BUNDLE_LABEL = "keystore.dev/trustbundle";
 
-    /** Whether an existing Secret was written by the operator for this set. */
-    public static boolean isOurs(Secret secret, String setName) {
+    /** The label naming the resource a Secret was written for. */
+    public static String ownerLabel(HasMetadata owner) {
+        return "TrustBundle".equals(owner.getKind()) ? BUNDLE_LABEL : SET_LABEL;
+    }
+
+    /** Whether an existing Secret was written by the operator for this resource. */
+    public static boolean isOurs(Secret secret, HasMetadata owner) {
         Map<String, String> labels = secret.getMetadata().getLabels();
-        return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL)) && setName.equals(labels.get(SET_LABEL));
+        return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL))
+            && owner.getMetadata().getName().equals(labels.get(ownerLabel(owner)));
     }
 
     public static Map<String, byte[]> decode(Secret secret) {
@@ -49,12 +56,12 @@ public abstract class ManagedSecret {
     }
 
     /** The Secret as it should be. */
-    public Secret desired(KeystoreSet set, String name, Map<String, byte[]> data) {
+    public Secret desired(HasMetadata set, String name, Map<String, byte[]> data) {
         Map<String, String> encoded = new LinkedHashMap<>();
         data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
         SecretBuilder builder = new SecretBuilder().withNewMetadata().withName(name)
             .withNamespace(set.getMetadata().getNamespace())
-            .addToLabels(MANAGED_BY_LABEL, MANAGED_BY).addToLabels(SET_LABEL, set.getMetadata().getName())
+            .addToLabels(MANAGED_BY_LABEL, MANAGED_BY).addToLabels(ownerLabel(set), set.getMetadata().getName())
             .addToAnnotations(annotations()).endMetadata()
             .withType(type()).withData(encoded);
         if (owned()) {
@@ -63,7 +70,7 @@ public abstract class ManagedSecret {
         return builder.build();
     }
 
-    static OwnerReference ownerReference(KeystoreSet set) {
+    static OwnerReference ownerReference(HasMetadata set) {
         return new OwnerReferenceBuilder().withApiVersion(set.getApiVersion()).withKind(set.getKind())
             .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid()).withController(true)
             .withBlockOwnerDeletion(false).build();
@@ -73,7 +80,7 @@ public abstract class ManagedSecret {
      * Creates or updates the Secret unless it already holds exactly this; returns whether it wrote.
      * The caller has checked that an existing Secret of this name is ours.
      */
-    public boolean apply(KubernetesClient client, KeystoreSet set, String name, Map<String, byte[]> data,
+    public boolean apply(KubernetesClient client, HasMetadata set, String name, Map<String, byte[]> data,
                          Optional<Secret> existing) {
         Secret desired = desired(set, name, data);
         if (existing.isEmpty()) {
@@ -105,7 +112,7 @@ public abstract class ManagedSecret {
         return true;
     }
 
-    private static boolean hasOwner(Secret secret, KeystoreSet set) {
+    private static boolean hasOwner(Secret secret, HasMetadata set) {
         return secret.getMetadata().getOwnerReferences() != null && secret.getMetadata().getOwnerReferences().stream()
             .anyMatch(o -> Objects.equals(o.getUid(), set.getMetadata().getUid()));
     }

@@ -12,6 +12,27 @@ public final class Aliases {
     private Aliases() {
     }
 
+    /**
+     * Trusted entries for distinct certificates, with aliases that depend only on the set of
+     * certificates, not their order: sorted by alias base, then SHA-256, before suffixes are given.
+     */
+    public static java.util.List<StoreEntry.TrustedEntry> assign(java.util.List<X509Certificate> certificates) {
+        java.util.List<X509Certificate> sorted = new java.util.ArrayList<>(certificates);
+        sorted.sort(java.util.Comparator.comparing((X509Certificate c) -> base(c))
+            .thenComparing(dev.keystore.operator.crypto.Fingerprints::sha256));
+        Set<String> taken = new java.util.HashSet<>();
+        java.util.List<StoreEntry.TrustedEntry> entries = new java.util.ArrayList<>();
+        for (X509Certificate c : sorted) {
+            entries.add(new StoreEntry.TrustedEntry(forCertificate(c, taken), c));
+        }
+        return entries;
+    }
+
+    private static String base(X509Certificate certificate) {
+        String base = slug(commonName(certificate));
+        return base.isEmpty() ? "cert" : base;
+    }
+
     /** The CN lower-cased with runs of other characters as '-', made unique against {@code taken}. */
     public static String forCertificate(X509Certificate certificate, Set<String> taken) {
         String base = slug(commonName(certificate));

@@ -83,6 +83,23 @@ public final class KeystoreCodec {
         }
     }
 
+    /**
+     * The existing bytes when they already hold exactly this content (PKCS12 salts make every
+     * encoding differ, so re-encoding unchanged content would churn), else a new encoding.
+     */
+    public static byte[] encodeKeeping(byte[] before, StoreType type, StoreContent content, char[] password) {
+        if (before != null && detect(before) == type) {
+            try {
+                if (read(type, before, password).sameAs(content)) {
+                    return before;
+                }
+            } catch (UnreadableKeystore e) {
+                // a new encoding below
+            }
+        }
+        return write(type, content, password);
+    }
+
     /** The type a file's bytes are in, by magic number: JKS starts with 0xFEEDFEED, PKCS12 with a DER SEQUENCE. */
     public static StoreType detect(byte[] bytes) {
         if (bytes.length >= 4 && (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xed

@@ -82,6 +82,10 @@ public final class Inputs {
         if (bytes == null) {
             throw new Problem(Problem.MISSING_INPUT, where + " does not exist (" + field + ")").raise();
         }
+        if (new String(bytes, StandardCharsets.UTF_8).contains("PRIVATE KEY-----")) {
+            throw new Problem(Problem.BAD_INPUT, where + " holds a private key: a trust source must hold certificates"
+                + " only, and the key is never copied into a truststore (" + field + ")").raise();
+        }
         try {
             return Pem.certificates(bytes);
         } catch (Pem.PemException e) {

@@ -109,15 +109,11 @@ public final class Issuance {
         for (SlotDefinition slot : def.slots().values()) {
             KeyAndChain kc = material.get(slot.name());
             StoreContent content = StoreContent.of(new StoreEntry.KeyEntry(slot.alias(), kc.key(), kc.chain()));
-            output.put(slot.fileName(), encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw));
+            output.put(slot.fileName(), KeystoreCodec.encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw));
         }
         List<X509Certificate> trusted = trusted(def, issuerTrust, existing.extraTrusted());
-        Set<String> taken = new HashSet<>();
-        List<StoreEntry> trustEntries = new ArrayList<>();
-        for (X509Certificate c : trusted) {
-            trustEntries.add(new StoreEntry.TrustedEntry(Aliases.forCertificate(c, taken), c));
-        }
-        output.put(def.truststore().fileName(), encodeKeeping(existing.output().get(def.truststore().fileName()),
+        List<StoreEntry> trustEntries = new ArrayList<>(Aliases.assign(trusted));
+        output.put(def.truststore().fileName(), KeystoreCodec.encodeKeeping(existing.output().get(def.truststore().fileName()),
             def.truststore().format(), new StoreContent(trustEntries), pw));
         if (existing.referencedPassword() == null) {
             output.put("password", password.getBytes(StandardCharsets.UTF_8));
@@ -356,20 +352,6 @@ public final class Issuance {
         } catch (KeystoreCodec.UnreadableKeystore e) {
             return Optional.empty(); // our own output, unreadable (e.g. the password changed): issue anew
         }
-    }
-
-    /** The existing bytes when they already hold exactly this content, else a new encoding. */
-    private static byte[] encodeKeeping(byte[] before, StoreType type, StoreContent content, char[] password) {
-        if (before != null && KeystoreCodec.detect(before) == type) {
-            try {
-                if (KeystoreCodec.read(type, before, password).sameAs(content)) {
-                    return before;
-                }
-            } catch (KeystoreCodec.UnreadableKeystore e) {
-                // fall through to a new encoding
-            }
-        }
-        return KeystoreCodec.write(type, content, password);
     }
 
     private static byte[] keepPemKey(byte[] before, PrivateKey key) {

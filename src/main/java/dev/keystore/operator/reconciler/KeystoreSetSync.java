@@ -79,7 +79,7 @@ public final class KeystoreSetSync {
         String internalName = SetDefinition.internalSecretName(def.secretName());
         for (String name : List.of(def.secretName(), caName, internalName)) {
             Optional<Secret> existing = inputs.secretObject(name);
-            if (existing.isPresent() && !ManagedSecret.isOurs(existing.get(), def.name())) {
+            if (existing.isPresent() && !ManagedSecret.isOurs(existing.get(), set)) {
                 throw new Problem(Problem.SECRET_CONFLICT, "Secret " + name + " already exists and is not managed by "
                     + "this KeystoreSet (labels " + ManagedSecret.MANAGED_BY_LABEL + "=" + ManagedSecret.MANAGED_BY + ", "
                     + ManagedSecret.SET_LABEL + "=" + def.name() + "); it was left untouched").raise();
@@ -128,10 +128,13 @@ public final class KeystoreSetSync {
             .map(Instant::toString).orElse(null);
         status.truststore = new TruststoreStatus();
         status.truststore.certificates = outcome.trustedCertificates();
-        status.conditions = conditions(previous, new ConditionBuilder().withType("Ready").withStatus("True")
+        status.conditions = Conditions.merge(previous.conditions, clock, new ConditionBuilder().withType("Ready").withStatus("True")
             .withReason("Issued").withMessage("Secret " + def.secretName() + " holds " + def.slots().size()
                 + " keystore(s) and a truststore of " + outcome.trustedCertificates() + " certificate(s)")
-            .withObservedGeneration(set.getMetadata().getGeneration()).build());
+            .withObservedGeneration(set.getMetadata().getGeneration()).build(),
+            new ConditionBuilder().withType("Issuing").withStatus("False").withReason("UpToDate")
+                .withMessage("Next renewal at " + outcome.nextRenewal())
+                .withObservedGeneration(set.getMetadata().getGeneration()).build());
         Duration wait = Duration.between(clock.instant(), outcome.nextRenewal());
         if (wait.isNegative() || wait.isZero()) {
             wait = Duration.ofSeconds(1);
@@ -154,7 +157,13 @@ public final class KeystoreSetSync {
         status.keystores = previous.keystores;
         status.truststore = previous.truststore;
         status.notAfter = previous.notAfter;
-        status.conditions = conditions(previous, ready);
+        // Issuing=True while the set waits for an input that will let it issue without any change to it
+        boolean waiting = Problem.MISSING_INPUT.equals(problem.reason()) || Problem.ISSUER_NOT_READY.equals(problem.reason());
+        status.conditions = Conditions.merge(previous.conditions, clock, ready, new ConditionBuilder().withType("Issuing")
+            .withStatus(waiting ? "True" : "False").withReason(waiting ? "WaitingForInput" : "Blocked")
+            .withMessage(waiting ? "Will issue as soon as this is resolved: " + problem.message()
+                : "Nothing is issued until the spec or input is fixed")
+            .withObservedGeneration(set.getMetadata().getGeneration()).build());
         return new Result(status, RETRY_AFTER_PROBLEM, false);
     }
 
@@ -203,16 +212,6 @@ public final class KeystoreSetSync {
         return s;
     }
 
-    /** The conditions with {@code ready} set; lastTransitionTime moves only when the status flips. */
-    private List<Condition> conditions(KeystoreSetStatus previous, Condition ready) {
-        List<Condition> result = new ArrayList<>();
-        Condition old = previous.conditions == null ? null
-            : previous.conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
-        ready.setLastTransitionTime(old != null && Objects.equals(old.getStatus(), ready.getStatus())
-            && old.getLastTransitionTime() != null ? old.getLastTransitionTime() : clock.instant().toString());
-        result.add(ready);
-        return result;
-    }
 
     private static String describe(Outcome outcome) {
         List<String> parts = new ArrayList<>();

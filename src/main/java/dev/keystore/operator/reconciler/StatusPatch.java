@@ -3,8 +3,6 @@ package dev.keystore.operator.reconciler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.keystore.operator.api.v1alpha1.KeystoreSet;
-import dev.keystore.operator.api.v1alpha1.KeystoreSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -19,7 +17,7 @@ final class StatusPatch {
     private StatusPatch() {
     }
 
-    static String json(KeystoreSetStatus status) {
+    static String json(Object status) {
         try {
             return JSON.writeValueAsString(status);
         } catch (JsonProcessingException e) {
@@ -27,9 +25,9 @@ final class StatusPatch {
         }
     }
 
-    static void replace(KubernetesClient client, KeystoreSet set, KeystoreSetStatus status) {
+    static <T extends io.fabric8.kubernetes.api.model.HasMetadata> void replace(KubernetesClient client, T resource,
+                                                                           Object status) {
         String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + json(status) + "}]";
-        client.resources(KeystoreSet.class).inNamespace(set.getMetadata().getNamespace())
-            .withName(set.getMetadata().getName()).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+        client.resource(resource).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
     }
 }

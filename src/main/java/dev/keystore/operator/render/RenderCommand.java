@@ -11,6 +11,7 @@ import dev.keystore.operator.plan.Outcome;
 import dev.keystore.operator.plan.Problem;
 import dev.keystore.operator.plan.SetDefinition;
 import dev.keystore.operator.plan.SlotReport;
+import dev.keystore.operator.plan.TrustAssembly;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -78,11 +79,11 @@ public final class RenderCommand {
     }
 
     private int render(Manifests manifests, Path outDir) throws IOException {
-        if (manifests.keystoreSets().isEmpty()) {
-            err.println("error: the input holds no KeystoreSet");
+        if (manifests.keystoreSets().isEmpty() && manifests.trustBundles().isEmpty()) {
+            err.println("error: the input holds no KeystoreSet or TrustBundle");
             return 1;
         }
-        boolean single = manifests.keystoreSets().size() == 1;
+        boolean single = manifests.keystoreSets().size() + manifests.trustBundles().size() == 1;
         Map<String, SetDefinition> defs = new LinkedHashMap<>();
         Map<String, Path> dirs = new HashMap<>();
         for (KeystoreSet set : manifests.keystoreSets()) {
@@ -180,7 +181,46 @@ public final class RenderCommand {
             out.println(line);
             outcomes.get(name).notices().forEach(n -> out.println("  " + n));
         }
+        return renderBundles(manifests, source, outDir, single);
+    }
+
+    /** Each TrustBundle into its directory (the directory itself when it is the only resource). */
+    private int renderBundles(Manifests manifests, InputSource source, Path outDir, boolean single) throws IOException {
+        Map<TrustBundle, TrustAssembly.Result> results = new LinkedHashMap<>();
+        for (TrustBundle bundle : manifests.trustBundles()) {
+            String name = bundle.getMetadata().getName();
+            Path dir = single ? outDir : outDir.resolve(name);
+            try {
+                String password = null;
+                var ref = bundle.getSpec() == null || bundle.getSpec().target == null ? null
+                    : bundle.getSpec().target.passwordSecretRef;
+                if (ref != null) {
+                    String key = ref.key == null ? "password" : ref.key;
+                    byte[] value = source.secret(ref.name).map(d -> d.get(key)).orElseThrow(() -> new Problem(
+                        Problem.MISSING_INPUT, "Secret " + ref.name + " key " + key
+                        + " (spec.target.passwordSecretRef) is not in the input files").raise());
+                    password = new String(value, java.nio.charset.StandardCharsets.UTF_8).strip();
+                }
+                results.put(bundle, TrustAssembly.assemble(bundle, Inputs.trustedCertificates(bundle, source),
+                    bundleStore(dir, bundle).read().orElse(Map.of()), password, clock.instant(), random));
+            } catch (Problem.Raised e) {
+                err.println("error: TrustBundle " + name + ": " + e.problem().message());
+                return 1;
+            }
+        }
+        for (var e : results.entrySet()) {
+            String name = e.getKey().getMetadata().getName();
+            Path dir = single ? outDir : outDir.resolve(name);
+            int changed = bundleStore(dir, e.getKey()).write(e.getValue().output());
+            out.println("TrustBundle " + name + " -> " + dir + ": " + (changed == 0 ? "unchanged" : changed + " file(s) written")
+                + "; " + e.getValue().entries().size() + " certificate(s)"
+                + (e.getValue().expiringSoon().isEmpty() ? "" : "; expired or expiring within 30 days: " + e.getValue().expiringSoon()));
+        }
         return 0;
+    }
+
+    private static DirectoryStore bundleStore(Path dir, TrustBundle bundle) {
+        return new DirectoryStore(dir, dir.resolve(STATE_DIR).resolve(TrustAssembly.targetSecret(bundle) + ".files"));
     }
 
     /** Sets ordered so that a set comes after the set whose CA it signs with. */

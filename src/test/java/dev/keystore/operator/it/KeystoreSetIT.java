@@ -235,4 +235,28 @@ class KeystoreSetIT {
         String status = client.getKubernetesSerialization().asJson(get("default", "pw").getStatus());
         assertFalse(status.contains(password), "status must not contain the password");
     }
+
+    @Test
+    void theApiServerRejectsValuesTheSchemaForbids() {
+        var bad = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion("keystore.dev/v1alpha1").withKind("KeystoreSet")
+            .withNewMetadata().withName("bad-enum").withNamespace("default").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("format", "PEM", "tls", Map.of())).build();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+            () -> client.genericKubernetesResources("keystore.dev/v1alpha1", "KeystoreSet").inNamespace("default")
+                .resource(bad).create());
+        assertEquals(422, e.getCode());
+        assertTrue(e.getMessage().contains("spec.format"), e.getMessage());
+        var noName = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion("keystore.dev/v1alpha1").withKind("KeystoreSet")
+            .withNewMetadata().withName("bad-rollout").withNamespace("default").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("tls", Map.of(), "rollout", List.of(Map.of("kind", "Deployment"))))
+            .build();
+        var missing = org.junit.jupiter.api.Assertions.assertThrows(
+            io.fabric8.kubernetes.client.KubernetesClientException.class,
+            () -> client.genericKubernetesResources("keystore.dev/v1alpha1", "KeystoreSet").inNamespace("default")
+                .resource(noName).create());
+        assertEquals(422, missing.getCode());
+        assertTrue(missing.getMessage().contains("name"), missing.getMessage());
+    }
 }

@@ -108,6 +108,23 @@ class ProductScenariosIT {
         return ManagedSecret.decode(s);
     }
 
+    /** Every PKCS12 in the Secret is read by openssl 3 without -legacy, every JKS by keytool. */
+    static void interop(Map<String, byte[]> data, Path dir) throws Exception {
+        String pw = new String(data.get("password"), StandardCharsets.UTF_8);
+        int stores = 0;
+        for (var e : data.entrySet()) {
+            if (!e.getKey().endsWith(".p12") && !e.getKey().endsWith(".jks")) {
+                continue;
+            }
+            Path f = dir.resolve(e.getKey());
+            Files.write(f, e.getValue());
+            Tools.Run run = e.getKey().endsWith(".p12") ? Tools.opensslPkcs12Info(f, pw) : Tools.keytoolList(f, "JKS", pw);
+            assertEquals(0, run.exitCode(), e.getKey() + ": " + run.output());
+            stores++;
+        }
+        assertTrue(stores >= 2, "stores checked: " + stores);
+    }
+
     static char[] password(Map<String, byte[]> data) {
         return new String(data.get("password"), StandardCharsets.UTF_8).toCharArray();
     }
@@ -136,6 +153,7 @@ class ProductScenariosIT {
         apply("examples/wso2-apim.yaml");
         Map<String, byte[]> data = data("wso2", "apim-keystores");
         char[] pw = password(data);
+        interop(data, dir);
 
         // deployment.toml, parsed by a real TOML parser, names exactly what the Secret holds
         TomlParseResult toml = Toml.parse(new String(data.get("deployment.toml"), StandardCharsets.UTF_8));
@@ -207,6 +225,7 @@ class ProductScenariosIT {
         apply("examples/zowe.yaml");
         Map<String, byte[]> data = data("zowe", "zowe-keystore");
         char[] pw = password(data);
+        interop(data, Files.createDirectories(dir.resolve("interop")));
 
         // the server certificate is both server (northbound) and client (southbound)
         KeyStore ks = TlsPeers.load(data.get("localhost.keystore.p12"), "PKCS12", pw);
@@ -263,6 +282,8 @@ class ProductScenariosIT {
         Map<String, byte[]> clientData = data(ns, "zosconnect-client-keystores");
         char[] spw = password(server);
         char[] cpw = password(clientData);
+        interop(server, Files.createDirectories(dir.resolve("server")));
+        interop(clientData, Files.createDirectories(dir.resolve("client")));
 
         // server.xml as emitted: keyStore elements naming the Secret's files, ssl requiring client auth
         var factory = DocumentBuilderFactory.newInstance();

@@ -198,6 +198,12 @@ class KeystoreSetSyncTest {
         KeystoreSetSync.Result second = sync(NOW).reconcile(set);
 
         assertEquals("MissingInput", ready(second).getReason());
+        Condition issuing = second.status().conditions.stream().filter(c -> "Issuing".equals(c.getType())).findFirst()
+            .orElseThrow();
+        assertEquals("True", issuing.getStatus());
+        assertEquals("WaitingForInput", issuing.getReason());
+        assertEquals("False", first.status().conditions.stream().filter(c -> "Issuing".equals(c.getType())).findFirst()
+            .orElseThrow().getStatus());
         assertTrue(ready(second).getMessage().contains("Secret nowhere"));
         assertEquals(first.status().keystores.tls.sha256Fingerprint, second.status().keystores.tls.sha256Fingerprint,
             "the last good status is kept");

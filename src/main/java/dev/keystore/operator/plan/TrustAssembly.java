@@ -1,0 +1,112 @@
+package dev.keystore.operator.plan;
+
+import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import dev.keystore.operator.api.v1alpha1.TrustFormat;
+import dev.keystore.operator.crypto.Fingerprints;
+import dev.keystore.operator.crypto.Pem;
+import dev.keystore.operator.keystore.Aliases;
+import dev.keystore.operator.keystore.KeystoreCodec;
+import dev.keystore.operator.keystore.Passwords;
+import dev.keystore.operator.keystore.StoreContent;
+import dev.keystore.operator.keystore.StoreEntry;
+import dev.keystore.operator.keystore.StoreType;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A TrustBundle's output: its certificates, deduplicated and aliased, in the requested formats. */
+public final class TrustAssembly {
+    public static final String PKCS12_FILE = "truststore.p12";
+    public static final String JKS_FILE = "truststore.jks";
+    public static final String PEM_FILE = "ca-bundle.pem";
+    public static final Duration EXPIRING_SOON = Duration.ofDays(30);
+
+    /** One certificate of the bundle, for status. */
+    public record Entry(String alias, String subject, Instant notAfter, String sha256Fingerprint) {
+    }
+
+    public record Result(Map<String, byte[]> output, List<Entry> entries, List<String> expiringSoon) {
+    }
+
+    private TrustAssembly() {
+    }
+
+    public static String targetSecret(TrustBundle bundle) {
+        var target = bundle.getSpec() == null ? null : bundle.getSpec().target;
+        return target == null || target.secretName == null || target.secretName.isBlank()
+            ? bundle.getMetadata().getName() : target.secretName;
+    }
+
+    public static List<TrustFormat> formats(TrustBundle bundle) {
+        var target = bundle.getSpec() == null ? null : bundle.getSpec().target;
+        return target == null || target.formats == null || target.formats.isEmpty()
+            ? List.of(TrustFormat.PKCS12) : List.copyOf(new java.util.LinkedHashSet<>(target.formats));
+    }
+
+    /**
+     * @param referencedPassword from target.passwordSecretRef, or null to generate (and keep) one
+     */
+    public static Result assemble(TrustBundle bundle, List<X509Certificate> certificates, Map<String, byte[]> existing,
+                                  String referencedPassword, Instant now, SecureRandom random) throws Problem.Raised {
+        boolean excludeExpired = bundle.getSpec() != null && Boolean.TRUE.equals(bundle.getSpec().excludeExpired);
+        Set<String> seen = new HashSet<>();
+        List<X509Certificate> unique = new ArrayList<>();
+        for (X509Certificate c : certificates) {
+            if (excludeExpired && !now.isBefore(c.getNotAfter().toInstant())) {
+                continue;
+            }
+            if (seen.add(Fingerprints.sha256(c))) {
+                unique.add(c);
+            }
+        }
+        if (unique.isEmpty()) {
+            throw new Problem(Problem.BAD_INPUT, "TrustBundle " + bundle.getMetadata().getName()
+                + " has no certificate" + (excludeExpired ? " that has not expired" : "")).raise();
+        }
+        List<StoreEntry.TrustedEntry> entries = Aliases.assign(unique);
+        List<TrustFormat> formats = formats(bundle);
+        Map<String, byte[]> output = new LinkedHashMap<>();
+        boolean stores = formats.contains(TrustFormat.PKCS12) || formats.contains(TrustFormat.JKS);
+        String password = null;
+        if (stores) {
+            password = referencedPassword != null ? referencedPassword
+                : existing.get("password") != null && existing.get("password").length > 0
+                ? new String(existing.get("password"), StandardCharsets.UTF_8) : Passwords.generate(random);
+        }
+        StoreContent content = new StoreContent(new ArrayList<>(entries));
+        if (formats.contains(TrustFormat.PKCS12)) {
+            output.put(PKCS12_FILE, KeystoreCodec.encodeKeeping(existing.get(PKCS12_FILE), StoreType.PKCS12, content,
+                password.toCharArray()));
+        }
+        if (formats.contains(TrustFormat.JKS)) {
+            output.put(JKS_FILE, KeystoreCodec.encodeKeeping(existing.get(JKS_FILE), StoreType.JKS, content,
+                password.toCharArray()));
+        }
+        if (formats.contains(TrustFormat.PEM)) {
+            output.put(PEM_FILE, Pem.encode(entries.stream().map(StoreEntry.TrustedEntry::certificate).toList())
+                .getBytes(StandardCharsets.UTF_8));
+        }
+        if (stores && referencedPassword == null) {
+            output.put("password", password.getBytes(StandardCharsets.UTF_8));
+        }
+        List<Entry> report = new ArrayList<>();
+        List<String> expiring = new ArrayList<>();
+        for (StoreEntry.TrustedEntry e : entries) {
+            X509Certificate c = e.certificate();
+            report.add(new Entry(e.alias(), c.getSubjectX500Principal().getName(), c.getNotAfter().toInstant(),
+                Fingerprints.sha256(c)));
+            if (!now.plus(EXPIRING_SOON).isBefore(c.getNotAfter().toInstant())) {
+                expiring.add(e.alias() + " (" + c.getNotAfter().toInstant() + ")");
+            }
+        }
+        return new Result(output, report, expiring);
+    }
+}
