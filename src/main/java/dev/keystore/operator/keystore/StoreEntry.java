@@ -33,7 +33,8 @@ public sealed interface StoreEntry {
         }
     }
 
-    private static boolean sameCertificates(List<X509Certificate> a, List<X509Certificate> b) {
+    /** Same certificates, same order, byte for byte. */
+    static boolean sameCertificates(List<X509Certificate> a, List<X509Certificate> b) {
         if (a.size() != b.size()) {
             return false;
         }

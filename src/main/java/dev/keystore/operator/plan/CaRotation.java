@@ -107,12 +107,12 @@ public final class CaRotation {
                                Map<String, byte[]> before) {
         Map<String, byte[]> data = new LinkedHashMap<>();
         data.put(CERT, Pem.encode(signing.chain()).getBytes(StandardCharsets.UTF_8));
-        data.put(KEY, keepKey(before.get(KEY), signing.key()));
+        data.put(KEY, Issuance.keepPemKey(before.get(KEY), signing.key()));
         List<X509Certificate> trusted = new ArrayList<>(signing.chain());
         Instant nextStep;
         if (next != null) {
             data.put(NEXT_CERT, Pem.encode(next.chain()).getBytes(StandardCharsets.UTF_8));
-            data.put(NEXT_KEY, keepKey(before.get(NEXT_KEY), next.key()));
+            data.put(NEXT_KEY, Issuance.keepPemKey(before.get(NEXT_KEY), next.key()));
             data.put(NEXT_SINCE, nextSince.toString().getBytes(StandardCharsets.UTF_8));
             trusted.addAll(next.chain());
             nextStep = nextSince.plus(grace);
@@ -125,19 +125,6 @@ public final class CaRotation {
             nextStep = renewalTime(signing.certificate());
         }
         return new State(signing, trusted, data, nextStep);
-    }
-
-    private static byte[] keepKey(byte[] before, PrivateKey key) {
-        if (before != null) {
-            try {
-                if (java.util.Arrays.equals(Pem.privateKey(before).getEncoded(), key.getEncoded())) {
-                    return before;
-                }
-            } catch (Pem.PemException e) {
-                // rewrite
-            }
-        }
-        return Pem.encode(key).getBytes(StandardCharsets.UTF_8);
     }
 
     private static X509Certificate certificate(byte[] pem, String secret) throws Problem.Raised {

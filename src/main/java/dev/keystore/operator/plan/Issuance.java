@@ -302,7 +302,7 @@ public final class Issuance {
         X509Certificate cert = kc.certificate();
         return now.isBefore(renewalTime(cert, slot.renewBefore()))
             && CertificateProfile.of(cert).equals(slot.profile())
-            && sameCertificates(kc.chain().subList(1, kc.chain().size()), ca.chain());
+            && StoreEntry.sameCertificates(kc.chain().subList(1, kc.chain().size()), ca.chain());
     }
 
     private KeyAndChain freshlyIssued(SlotDefinition slot, CertificateAuthority ca) {
@@ -354,7 +354,8 @@ public final class Issuance {
         }
     }
 
-    private static byte[] keepPemKey(byte[] before, PrivateKey key) {
+    /** The existing PEM bytes when they hold this very key, else a new PKCS#8 encoding. */
+    static byte[] keepPemKey(byte[] before, PrivateKey key) {
         if (before != null) {
             try {
                 if (Arrays.equals(Pem.privateKey(before).getEncoded(), key.getEncoded())) {
@@ -388,19 +389,4 @@ public final class Issuance {
         return unique;
     }
 
-    private static boolean sameCertificates(List<X509Certificate> a, List<X509Certificate> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        try {
-            for (int i = 0; i < a.size(); i++) {
-                if (!Arrays.equals(a.get(i).getEncoded(), b.get(i).getEncoded())) {
-                    return false;
-                }
-            }
-        } catch (CertificateEncodingException e) {
-            return false;
-        }
-        return true;
-    }
 }

@@ -102,15 +102,7 @@ public final class TlsPeers {
      * no HTTP answer comes back (under TLS 1.3 a refused client certificate surfaces only here).
      */
     public static String httpGet(SSLContext context, String hostName, int port) throws IOException {
-        Socket plain = new Socket();
-        plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, hostName, port, true)) {
-            s.setSoTimeout(15_000);
-            SSLParameters params = s.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            params.setServerNames(List.of(new SNIHostName(hostName)));
-            s.setSSLParameters(params);
-            s.startHandshake();
+        try (SSLSocket s = open(context, hostName, port)) {
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + hostName + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
@@ -127,15 +119,7 @@ public final class TlsPeers {
      * certificate against it; returns the server's line, or throws when the handshake fails.
      */
     public static String call(SSLContext context, String hostName, int port) throws IOException {
-        Socket plain = new Socket();
-        plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, hostName, port, true)) {
-            s.setSoTimeout(10_000);
-            SSLParameters params = s.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            params.setServerNames(List.of(new SNIHostName(hostName)));
-            s.setSSLParameters(params);
-            s.startHandshake();
+        try (SSLSocket s = open(context, hostName, port)) {
             InputStream in = s.getInputStream();
             byte[] line = in.readNBytes(200);
             String text = new String(line, StandardCharsets.UTF_8).strip();
@@ -144,5 +128,24 @@ public final class TlsPeers {
             }
             return text;
         }
+    }
+
+    /** A TLS connection to 127.0.0.1:port as {@code hostName} (SNI), the server verified against that name. */
+    private static SSLSocket open(SSLContext context, String hostName, int port) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, hostName, port, true);
+        s.setSoTimeout(15_000);
+        SSLParameters params = s.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        params.setServerNames(List.of(new SNIHostName(hostName)));
+        s.setSSLParameters(params);
+        try {
+            s.startHandshake();
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return s;
     }
 }
