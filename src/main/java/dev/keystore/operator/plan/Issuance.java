@@ -225,6 +225,15 @@ public final class Issuance {
                             CertificateAuthority ca, Instant now, String rotationToken, List<String> notices)
         throws Problem.Raised {
         boolean isStable = slot.name() == stable.slot;
+        if (slot.spec().importFrom != null) {
+            if (isStable && (stable.recorded != null || current.isPresent())) {
+                throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".import: the "
+                    + slot.name().key() + " key pair already exists and never changes; remove import").raise();
+            }
+            // refused rather than silently generating a key the user meant to bring
+            throw new Problem(Problem.INVALID_SPEC, "spec." + slot.name().key()
+                + ".import: importing keys is not supported by this version yet; nothing was written").raise();
+        }
         PrivateKey key;
         boolean newKey;
         if (isStable && stable.recorded != null) {
