@@ -15,16 +15,25 @@ import java.util.Map;
  * @param externalCa    the CA to sign with for issuer.ca or issuer.keystoreSetRef, resolved by the caller
  * @param extraTrusted  certificates from trustBundleRefs, resolved by the caller
  * @param rotationRequests slot to rotation token requested by annotation and not yet acted on
+ * @param imports       each slot's {@code import}, read by the caller
  */
 public record ExistingState(Map<String, byte[]> output, Map<String, byte[]> caRecord, Map<String, byte[]> internalRecord,
                             String referencedPassword, CertificateAuthority externalCa,
-                            List<X509Certificate> extraTrusted, Map<SlotName, String> rotationRequests) {
+                            List<X509Certificate> extraTrusted, Map<SlotName, String> rotationRequests,
+                            Map<SlotName, Imported> imports) {
     public ExistingState {
+        imports = Map.copyOf(imports);
         output = Map.copyOf(output);
         caRecord = Map.copyOf(caRecord);
         internalRecord = Map.copyOf(internalRecord);
         extraTrusted = List.copyOf(extraTrusted);
         rotationRequests = Map.copyOf(rotationRequests);
+    }
+
+    public ExistingState(Map<String, byte[]> output, Map<String, byte[]> caRecord, Map<String, byte[]> internalRecord,
+                         String referencedPassword, CertificateAuthority externalCa, List<X509Certificate> extraTrusted,
+                         Map<SlotName, String> rotationRequests) {
+        this(output, caRecord, internalRecord, referencedPassword, externalCa, extraTrusted, rotationRequests, Map.of());
     }
 
     public static ExistingState empty() {
@@ -33,6 +42,6 @@ public record ExistingState(Map<String, byte[]> output, Map<String, byte[]> caRe
 
     public ExistingState withOutput(Map<String, byte[]> newOutput) {
         return new ExistingState(newOutput, caRecord, internalRecord, referencedPassword, externalCa, extraTrusted,
-            rotationRequests);
+            rotationRequests, imports);
     }
 }

@@ -45,7 +45,145 @@ public final class Inputs {
                 "TrustBundle " + bundle + " (spec.truststore.trustBundleRefs) does not exist").raise());
             extra.addAll(trustedCertificates(tb, source));
         }
-        return new ExistingState(output, caRecord, internal, password, externalCa, extra, rotationRequests);
+        Map<SlotName, Imported> imports = new java.util.EnumMap<>(SlotName.class);
+        for (SlotDefinition slot : def.slots().values()) {
+            var spec = slot.spec().importFrom;
+            if (spec != null) {
+                try {
+                    imports.put(slot.name(), spec.keystore != null ? fromKeystore(source, spec.keystore, slot)
+                        : fromTlsSecret(source, spec.secretRef == null ? null : spec.secretRef.name, slot));
+                } catch (Problem.Raised e) {
+                    imports.put(slot.name(), Imported.failed(e.problem()));
+                }
+            }
+        }
+        return new ExistingState(output, caRecord, internal, password, externalCa, extra, rotationRequests, imports);
+    }
+
+    /** Inputs larger than this are refused before they are parsed. */
+    static final int MAX_INPUT_BYTES = 1 << 20;
+
+    private static Imported fromTlsSecret(InputSource source, String name, SlotDefinition slot) throws Problem.Raised {
+        String field = "spec." + slot.name().key() + ".import.secretRef";
+        if (name == null) {
+            throw Problem.invalidSpec(field, "set secretRef or keystore").raise();
+        }
+        var data = source.secret(name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
+            "Secret " + name + " (" + field + ") does not exist").raise());
+        byte[] crt = bounded(data, name, "tls.crt", field);
+        byte[] key = bounded(data, name, "tls.key", field);
+        List<X509Certificate> chain;
+        java.security.PrivateKey privateKey;
+        try {
+            chain = Pem.certificates(crt);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key tls.crt " + e.getMessage()).raise();
+        }
+        try {
+            privateKey = Pem.privateKey(key);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key tls.key " + e.getMessage()).raise();
+        }
+        List<X509Certificate> ca = List.of();
+        if (data.containsKey("ca.crt") && data.get("ca.crt").length > 0) {
+            ca = pem(bounded(data, name, "ca.crt", field), "Secret " + name + " key ca.crt", field);
+        }
+        return new Imported(checked(privateKey, chain, slot, "Secret " + name + " keys tls.key and tls.crt"), ca, null);
+    }
+
+    private static Imported fromKeystore(InputSource source, dev.keystore.operator.api.v1alpha1.KeystoreImport spec,
+                                         SlotDefinition slot) throws Problem.Raised {
+        String field = "spec." + slot.name().key() + ".import.keystore";
+        String name = spec.secretRef.name;
+        String key = spec.secretRef.key == null ? "keystore" : spec.secretRef.key;
+        var data = source.secret(name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
+            "Secret " + name + " (" + field + ".secretRef) does not exist").raise());
+        byte[] bytes = bounded(data, name, key, field + ".secretRef");
+        String pwName = spec.passwordSecretRef.name;
+        String pwKey = spec.passwordSecretRef.key == null ? "password" : spec.passwordSecretRef.key;
+        var pwData = source.secret(pwName).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
+            "Secret " + pwName + " (" + field + ".passwordSecretRef) does not exist").raise());
+        byte[] pw = bounded(pwData, pwName, pwKey, field + ".passwordSecretRef");
+        dev.keystore.operator.keystore.StoreContent content;
+        try {
+            content = dev.keystore.operator.keystore.KeystoreCodec.read(dev.keystore.operator.keystore.KeystoreCodec
+                .detect(bytes), bytes, new String(pw, StandardCharsets.UTF_8).strip().toCharArray());
+        } catch (dev.keystore.operator.keystore.KeystoreCodec.UnreadableKeystore e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + ": " + e.getMessage()
+                + " (password from Secret " + pwName + " key " + pwKey + ")").raise();
+        }
+        var keys = content.entries().stream().filter(e -> e instanceof dev.keystore.operator.keystore.StoreEntry.KeyEntry)
+            .map(e -> (dev.keystore.operator.keystore.StoreEntry.KeyEntry) e).toList();
+        dev.keystore.operator.keystore.StoreEntry.KeyEntry entry;
+        if (spec.alias != null && !spec.alias.isBlank()) {
+            entry = keys.stream().filter(e -> e.alias().equalsIgnoreCase(spec.alias)).findFirst().orElseThrow(() ->
+                new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + " has no private key entry '"
+                    + spec.alias + "'" + (content.entries().stream().anyMatch(e -> e.alias().equalsIgnoreCase(spec.alias))
+                    ? " (that alias holds only a certificate)" : "")).raise());
+        } else if (keys.size() == 1) {
+            entry = keys.get(0);
+        } else {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + " holds " + keys.size()
+                + " private key entries: set " + field + ".alias").raise();
+        }
+        return new Imported(checked(entry.key(), entry.chain(), slot, "Secret " + name + " key " + key), List.of(), null);
+    }
+
+    /** The key must belong to a certificate of the chain; the chain is put in order leaf to root. */
+    private static dev.keystore.operator.crypto.KeyAndChain checked(java.security.PrivateKey key,
+                                                                    List<X509Certificate> certs, SlotDefinition slot,
+                                                                    String where) throws Problem.Raised {
+        X509Certificate leaf = certs.stream().filter(c -> dev.keystore.operator.crypto.KeyMatch.matches(key,
+            c.getPublicKey())).findFirst().orElseThrow(() -> new Problem(Problem.BAD_INPUT, where
+            + ": the private key does not match the certificate").raise());
+        if (!slot.keyType().algorithm().equals(key.getAlgorithm()) && slot.spec().privateKey != null
+            && slot.spec().privateKey.algorithm != null) {
+            throw new Problem(Problem.BAD_INPUT, where + ": the key is " + key.getAlgorithm() + " but spec."
+                + slot.name().key() + ".privateKey.algorithm is " + slot.keyType().algorithm()).raise();
+        }
+        if ((slot.name() != SlotName.TLS) && !"RSA".equals(key.getAlgorithm())) {
+            throw new Problem(Problem.BAD_INPUT, where + ": " + slot.name().key() + " keys must be RSA").raise();
+        }
+        List<X509Certificate> ordered = new ArrayList<>(List.of(leaf));
+        List<X509Certificate> rest = new ArrayList<>(certs);
+        rest.remove(leaf);
+        while (!rest.isEmpty()) {
+            X509Certificate last = ordered.get(ordered.size() - 1);
+            if (last.getIssuerX500Principal().equals(last.getSubjectX500Principal())) {
+                break; // a root: anything else does not belong to this chain
+            }
+            X509Certificate parent = rest.stream().filter(c -> c.getSubjectX500Principal().equals(
+                last.getIssuerX500Principal()) && verifies(last, c)).findFirst().orElse(null);
+            if (parent == null) {
+                throw new Problem(Problem.BAD_INPUT, where + ": the chain is broken after "
+                    + last.getSubjectX500Principal().getName()).raise();
+            }
+            ordered.add(parent);
+            rest.remove(parent);
+        }
+        return new dev.keystore.operator.crypto.KeyAndChain(key, ordered);
+    }
+
+    private static boolean verifies(X509Certificate child, X509Certificate parent) {
+        try {
+            child.verify(parent.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static byte[] bounded(Map<String, byte[]> data, String secret, String key, String field) throws Problem.Raised {
+        byte[] value = data.get(key);
+        if (value == null || value.length == 0) {
+            throw new Problem(Problem.MISSING_INPUT, "Secret " + secret + " has no " + (value == null ? "" : "non-empty ")
+                + "key " + key + " (" + field + ")").raise();
+        }
+        if (value.length > MAX_INPUT_BYTES) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key " + key + " is larger than 1 MiB (" + field
+                + ")").raise();
+        }
+        return value;
     }
 
     /** Every certificate of a TrustBundle's sources, in order; a problem names the source to fix. */

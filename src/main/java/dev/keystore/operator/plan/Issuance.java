@@ -94,7 +94,7 @@ public final class Issuance {
                 }
             }
             String token = existing.rotationRequests().get(slot.name());
-            Decision decision = decide(slot, current, stable, ca, now, token, notices);
+            Decision decision = decide(slot, current, stable, ca, now, token, notices, existing.imports());
             KeyAndChain kc = decision.material;
             material.put(slot.name(), kc);
             X509Certificate cert = kc.certificate();
@@ -111,7 +111,9 @@ public final class Issuance {
             StoreContent content = StoreContent.of(new StoreEntry.KeyEntry(slot.alias(), kc.key(), kc.chain()));
             output.put(slot.fileName(), KeystoreCodec.encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw));
         }
-        List<X509Certificate> trusted = trusted(def, issuerTrust, existing.extraTrusted());
+        List<X509Certificate> extra = new ArrayList<>(existing.extraTrusted());
+        existing.imports().values().stream().filter(i -> i.problem() == null).forEach(i -> extra.addAll(i.caCertificates()));
+        List<X509Certificate> trusted = trusted(def, issuerTrust, extra);
         List<StoreEntry> trustEntries = new ArrayList<>(Aliases.assign(trusted));
         output.put(def.truststore().fileName(), KeystoreCodec.encodeKeeping(existing.output().get(def.truststore().fileName()),
             def.truststore().format(), new StoreContent(trustEntries), pw));
@@ -130,7 +132,9 @@ public final class Issuance {
         // a recorded key is never dropped, even when no slot uses it now; the password is the one in use
         internalRecord.put(RECORD_PASSWORD, password.getBytes(StandardCharsets.UTF_8));
 
-        Instant next = reports.values().stream().map(SlotReport::renewalTime).min(Instant::compareTo).orElseThrow();
+        // imported certificates are not ours to renew: a past renewal time must not make us spin
+        Instant next = reports.values().stream().map(SlotReport::renewalTime).filter(t -> t.isAfter(now))
+            .min(Instant::compareTo).orElse(now.plus(Duration.ofHours(10)));
         if (caStep != null && caStep.isBefore(next)) {
             next = caStep;
         }
@@ -222,17 +226,33 @@ public final class Issuance {
     }
 
     private Decision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable,
-                            CertificateAuthority ca, Instant now, String rotationToken, List<String> notices)
+                            CertificateAuthority ca, Instant now, String rotationToken, List<String> notices,
+                            Map<SlotName, Imported> imports)
         throws Problem.Raised {
         boolean isStable = slot.name() == stable.slot;
         if (slot.spec().importFrom != null) {
-            if (isStable && (stable.recorded != null || current.isPresent())) {
-                throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".import: the "
-                    + slot.name().key() + " key pair already exists and never changes; remove import").raise();
+            Imported imported = imports.get(slot.name());
+            KeyAndChain held = isStable && stable.recorded != null ? stable.recorded
+                : isStable ? current.orElse(null) : null;
+            if (held != null) {
+                // the key that must never change exists: the import may only name that same key
+                if (imported != null && imported.problem() == null
+                    && !KeyMatch.matches(held.key(), imported.material().certificate().getPublicKey())) {
+                    throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".import: the "
+                        + slot.name().key() + " key pair already exists and never changes; the imported key differs")
+                        .raise();
+                }
+                KeyAndChain kept = current.filter(c -> KeyMatch.matches(held.key(), c.certificate().getPublicKey()))
+                    .orElse(held);
+                return new Decision(new KeyAndChain(held.key(), kept.chain()), current.isPresent() ? SlotAction.KEPT
+                    : SlotAction.IMPORTED);
             }
-            // refused rather than silently generating a key the user meant to bring
-            throw new Problem(Problem.INVALID_SPEC, "spec." + slot.name().key()
-                + ".import: importing keys is not supported by this version yet; nothing was written").raise();
+            if (imported == null || imported.problem() != null) {
+                throw (imported == null ? Problem.invalidSpec("spec." + slot.name().key() + ".import",
+                    "could not be read") : imported.problem()).raise();
+            }
+            boolean same = current.isPresent() && sameMaterial(current.get(), imported.material());
+            return new Decision(imported.material(), same ? SlotAction.KEPT : SlotAction.IMPORTED);
         }
         PrivateKey key;
         boolean newKey;
@@ -305,6 +325,10 @@ public final class Issuance {
             return stable.recorded.certificate().getPublicKey();
         }
         throw new IllegalStateException("no certificate carries the public key to renew");
+    }
+
+    private static boolean sameMaterial(KeyAndChain a, KeyAndChain b) {
+        return Arrays.equals(a.key().getEncoded(), b.key().getEncoded()) && StoreEntry.sameCertificates(a.chain(), b.chain());
     }
 
     private boolean stillGood(SlotDefinition slot, KeyAndChain kc, CertificateAuthority ca, Instant now) {

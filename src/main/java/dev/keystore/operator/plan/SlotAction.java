@@ -9,5 +9,7 @@ public enum SlotAction {
     /** New certificate for the same key pair. */
     RENEWED,
     /** New key pair and certificate. */
-    ROTATED
+    ROTATED,
+    /** Key and chain taken from the slot's import. */
+    IMPORTED
 }

@@ -196,30 +196,4 @@ class LongRunTest {
             return key;
         }
     }
-
-    @Test
-    void importingOverAnExistingInternalKeyIsRefusedAndImportIsNeverSilentlyIgnored() throws Exception {
-        String yaml = """
-            apiVersion: keystore.dev/v1alpha1
-            kind: KeystoreSet
-            metadata: {name: imp, namespace: ns}
-            spec:
-              issuer: {selfSigned: {privateKey: {algorithm: EC, size: 256}}}
-              internal: {%s}
-            """;
-        SetDefinition plain = definition(yaml.formatted(""));
-        Outcome first = new Issuance(new Signer(TestKeys.clockAt(TestKeys.T0), TestKeys.nextSeeded()))
-            .run(plain, ExistingState.empty());
-        SetDefinition importing = definition(yaml.formatted(
-            "import: {keystore: {secretRef: {name: legacy, key: wso2carbon.jks}, passwordSecretRef: {name: legacy}}}"));
-        ExistingState existing = after(first, ExistingState.empty(), Map.of());
-        Problem.Raised refused = org.junit.jupiter.api.Assertions.assertThrows(Problem.Raised.class,
-            () -> new Issuance(new Signer(TestKeys.clockAt(TestKeys.T0), TestKeys.nextSeeded())).run(importing, existing));
-        assertEquals(Problem.INTERNAL_KEY_IMMUTABLE, refused.problem().reason());
-        assertTrue(refused.problem().message().startsWith("spec.internal.import"), refused.problem().message());
-        Problem.Raised unsupported = org.junit.jupiter.api.Assertions.assertThrows(Problem.Raised.class,
-            () -> new Issuance(new Signer(TestKeys.clockAt(TestKeys.T0), TestKeys.nextSeeded()))
-                .run(importing, ExistingState.empty()));
-        assertEquals(Problem.INVALID_SPEC, unsupported.problem().reason());
-    }
 }
