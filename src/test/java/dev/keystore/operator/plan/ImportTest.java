@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
-import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.crypto.CertificateAuthority;
 import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.KeyType;
@@ -27,37 +26,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.Test;
 
 /** Bring your own keys: a kubernetes.io/tls Secret followed as it changes, a legacy JKS adopted as internal. */
 class ImportTest {
-    final Map<String, Map<String, byte[]>> secrets = new HashMap<>();
+    final MapInputs inputs = new MapInputs();
+    final Map<String, Map<String, byte[]>> secrets = inputs.secrets;
 
     InputSource source() {
-        return new InputSource() {
-            @Override
-            public Optional<Map<String, byte[]>> secret(String name) {
-                return Optional.ofNullable(secrets.get(name));
-            }
-
-            @Override
-            public Optional<KeystoreSet> keystoreSet(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Map<String, byte[]>> configMap(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<TrustBundle> trustBundle(String name) {
-                return Optional.empty();
-            }
-        };
+        return inputs;
     }
 
     static SetDefinition def(String spec) throws Exception {

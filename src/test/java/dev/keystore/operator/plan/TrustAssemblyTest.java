@@ -25,7 +25,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.Test;
 
@@ -40,29 +39,8 @@ class TrustAssemblyTest {
         return TestKeys.signerAt(from).selfSignedCa(new X500Name("CN=" + cn), TestKeys.ec256(), life).certificate();
     }
 
-    /** An InputSource over maps, as the operator and render give it. */
     static InputSource source(Map<String, Map<String, byte[]>> secrets, Map<String, Map<String, byte[]>> configMaps) {
-        return new InputSource() {
-            @Override
-            public Optional<Map<String, byte[]>> secret(String name) {
-                return Optional.ofNullable(secrets.get(name));
-            }
-
-            @Override
-            public Optional<KeystoreSet> keystoreSet(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Map<String, byte[]>> configMap(String name) {
-                return Optional.ofNullable(configMaps.get(name));
-            }
-
-            @Override
-            public Optional<TrustBundle> trustBundle(String name) {
-                return Optional.empty();
-            }
-        };
+        return new MapInputs(secrets, configMaps);
     }
 
     static byte[] pem(X509Certificate... certs) {
