@@ -13,8 +13,4 @@ public record CertificateAuthority(PrivateKey key, List<X509Certificate> chain) 
     public X509Certificate certificate() {
         return chain.get(0);
     }
-
-    public KeyAndChain asKeyAndChain() {
-        return new KeyAndChain(key, chain);
-    }
 }

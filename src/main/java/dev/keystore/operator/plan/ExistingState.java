@@ -39,9 +39,4 @@ public record ExistingState(Map<String, byte[]> output, Map<String, byte[]> caRe
     public static ExistingState empty() {
         return new ExistingState(Map.of(), Map.of(), Map.of(), null, null, List.of(), Map.of());
     }
-
-    public ExistingState withOutput(Map<String, byte[]> newOutput) {
-        return new ExistingState(newOutput, caRecord, internalRecord, referencedPassword, externalCa, extraTrusted,
-            rotationRequests, imports);
-    }
 }
