@@ -1,10 +1,19 @@
 package dev.keystore.operator.dependent;
 
-/** {@code <secretName>-ca}: the set's self-signed CA (tls.crt, tls.key), which other sets may sign with. */
+/**
+ * {@code <secretName>-ca}: the set's self-signed CA (tls.crt, tls.key), which other sets may sign
+ * with; for an issuer the set does not own, only the certificates it follows (Opaque, no key).
+ */
 public final class CaSecret extends ManagedSecret {
+    private final boolean holdsCa;
+
+    public CaSecret(boolean holdsCa) {
+        this.holdsCa = holdsCa;
+    }
+
     @Override
     protected String type() {
-        return "kubernetes.io/tls";
+        return holdsCa ? "kubernetes.io/tls" : "Opaque";
     }
 
     @Override

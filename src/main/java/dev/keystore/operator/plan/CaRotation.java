@@ -25,6 +25,11 @@ import java.util.Map;
  * </ol>
  * The Secret data of {@code <secretName>-ca} holds the state: tls.crt/tls.key (the signing CA),
  * next.crt/next.key/next.since and previous.crt/previous.since.
+ *
+ * <p>An issuer the set does not own (a CA Secret, another set's CA) changes when its owner rotates
+ * it: {@link #follow} then keeps the CA the leaves came from trusted for the grace period, so peers
+ * still presenting leaves from it keep working while every workload picks up the new stores. The
+ * record then holds issuer.crt (the issuer chain last signed with) and previous.crt/previous.since.
  */
 public final class CaRotation {
     static final String CERT = "tls.crt";
@@ -34,6 +39,7 @@ public final class CaRotation {
     static final String NEXT_SINCE = "next.since";
     static final String PREVIOUS_CERT = "previous.crt";
     static final String PREVIOUS_SINCE = "previous.since";
+    static final String ISSUER_CERT = "issuer.crt";
     static final Duration MAX_GRACE = Duration.ofHours(24);
     /** A CA is replaced when less than this share of its lifetime is left. */
     private static final int RENEW_DIVISOR = 3;
@@ -65,7 +71,8 @@ public final class CaRotation {
         Instant now = signer.clock().instant();
         Duration grace = grace(def.issuer().duration());
         String secret = SetDefinition.caSecretName(def.secretName());
-        if (record.isEmpty()) {
+        if (!record.containsKey(CERT)) {
+            // none yet, or the record of an issuer the set followed before it was self-signed
             notices.add("Generated a new self-signed CA");
             return state(newCa(def, signer), null, null, null, null, grace, record);
         }
@@ -95,6 +102,59 @@ public final class CaRotation {
             return state(signing, newCa(def, signer), now, null, null, grace, record);
         }
         return state(signing, null, null, previous, previousSince, grace, record);
+    }
+
+    /**
+     * The trust for an issuer the set does not own. When its certificate differs from the one the
+     * set last signed with ({@code issuer.crt} of the record, else the output's ca.crt), the old
+     * chain stays trusted for {@link #MAX_GRACE}, never past its own notAfter.
+     */
+    public static State follow(CertificateAuthority issuer, Map<String, byte[]> record, byte[] outputCaCrt,
+                               Instant now, List<String> notices) {
+        List<X509Certificate> last = lenient(record.get(ISSUER_CERT));
+        if (last.isEmpty() && !record.containsKey(CERT)) {
+            last = lenient(outputCaCrt);
+        }
+        List<X509Certificate> previous = lenient(record.get(PREVIOUS_CERT));
+        Instant previousSince = instant(record.get(PREVIOUS_SINCE), now);
+        if (!last.isEmpty() && !last.get(0).equals(issuer.certificate())) {
+            notices.add("The issuer changed to " + issuer.certificate().getSubjectX500Principal().getName()
+                + " (serial " + issuer.certificate().getSerialNumber().toString(16) + "); leaves are re-issued from it and"
+                + " the previous issuer stays trusted for " + GoDuration.format(MAX_GRACE));
+            previous = last;
+            previousSince = now;
+        }
+        previous = previous.stream().filter(c -> !issuer.chain().contains(c)).toList();
+        Instant graceEnd = previousSince.plus(MAX_GRACE);
+        Instant until = previous.stream().map(c -> c.getNotAfter().toInstant()).filter(graceEnd::isAfter)
+            .min(Instant::compareTo).orElse(graceEnd);
+        if (!previous.isEmpty() && !now.isBefore(until)) {
+            notices.add("The previous issuer is no longer trusted");
+            previous = List.of();
+        }
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        data.put(ISSUER_CERT, Pem.encode(issuer.chain()).getBytes(StandardCharsets.UTF_8));
+        List<X509Certificate> trusted = new ArrayList<>(issuer.chain());
+        Instant nextStep = null;
+        if (!previous.isEmpty()) {
+            data.put(PREVIOUS_CERT, Pem.encode(previous).getBytes(StandardCharsets.UTF_8));
+            data.put(PREVIOUS_SINCE, previousSince.toString().getBytes(StandardCharsets.UTF_8));
+            trusted.addAll(previous);
+            nextStep = until;
+        }
+        return new State(issuer, trusted, data, nextStep);
+    }
+
+    /** Certificates from our own record: a damaged one only costs the overlap, never the set. */
+    private static List<X509Certificate> lenient(byte[] pem) {
+        if (pem == null) {
+            return List.of();
+        }
+        try {
+            return Pem.certificates(pem);
+        } catch (Pem.PemException e) {
+            return List.of();
+        }
     }
 
     private static CertificateAuthority newCa(SetDefinition def, Signer signer) {

@@ -22,8 +22,7 @@ public final class Inputs {
     public static ExistingState gather(SetDefinition def, InputSource source, Map<SlotName, String> rotationRequests)
         throws Problem.Raised {
         Map<String, byte[]> output = source.secret(def.secretName()).orElse(Map.of());
-        Map<String, byte[]> caRecord = def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED
-            ? source.secret(SetDefinition.caSecretName(def.secretName())).orElse(Map.of()) : Map.of();
+        Map<String, byte[]> caRecord = source.secret(SetDefinition.caSecretName(def.secretName())).orElse(Map.of());
         Map<String, byte[]> internal = source.secret(SetDefinition.internalSecretName(def.secretName())).orElse(Map.of());
         String password = null;
         if (def.passwordSecretRef() != null) {

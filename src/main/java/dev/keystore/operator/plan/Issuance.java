@@ -78,8 +78,11 @@ public final class Issuance {
                 throw new Problem(Problem.ISSUER_NOT_READY, "the issuer " + def.issuer().reference() + " is not available")
                     .raise();
             }
-            checkUsableCa(ca, def.issuer().reference(), now);
-            issuerTrust = ca.chain();
+            checkUsableCa(ca, issuerWhere(def), now);
+            CaRotation.State state = CaRotation.follow(ca, existing.caRecord(), existing.output().get("ca.crt"), now, notices);
+            issuerTrust = state.trusted();
+            caRecord = state.record();
+            caStep = state.nextStep();
         }
 
         StableKey stable = stableKey(def, existing.internalRecord());
@@ -95,6 +98,9 @@ public final class Issuance {
             }
             String token = existing.rotationRequests().get(slot.name());
             Decision decision = decide(slot, current, stable, ca, now, token, notices, existing.imports());
+            if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.CA_SECRET && decision.action.madeCertificate()) {
+                checkIssuerOutlives(def, slot, ca, now, notices);
+            }
             KeyAndChain kc = decision.material;
             material.put(slot.name(), kc);
             X509Certificate cert = kc.certificate();
@@ -168,6 +174,33 @@ public final class Issuance {
                 + " does not match the certificate in " + RECORD_CERT).raise();
         }
         return new CertificateAuthority(privateKey, chain);
+    }
+
+    /**
+     * Someone else's CA ending before the leaf asked for: the leaf ends with it (clamped, as any
+     * leaf), which is said; when even that leaf would be due for renewal at once, it is refused,
+     * for only the CA's owner can fix it.
+     */
+    private static void checkIssuerOutlives(SetDefinition def, SlotDefinition slot, CertificateAuthority ca, Instant now,
+                                            List<String> notices) throws Problem.Raised {
+        Instant caEnd = ca.certificate().getNotAfter().toInstant();
+        if (!caEnd.isBefore(now.plus(slot.duration()))) {
+            return;
+        }
+        String field = "spec." + slot.name().key();
+        if (caEnd.isBefore(now.plus(slot.renewBefore()))) {
+            throw new Problem(Problem.BAD_INPUT, issuerWhere(def) + " expires at " + caEnd + ", before the "
+                + GoDuration.format(slot.duration()) + " that " + field + ".duration asks for and within its renewBefore of "
+                + GoDuration.format(slot.renewBefore()) + "; renew that CA").raise();
+        }
+        notices.add("The " + slot.name().key() + " certificate ends with its issuer at " + caEnd + ", sooner than "
+            + field + ".duration asks for");
+    }
+
+    private static String issuerWhere(SetDefinition def) {
+        return def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.CA_SECRET
+            ? "the issuer Secret " + def.issuer().reference() + " key " + RECORD_CERT + " (spec.issuer.ca.secretRef)"
+            : "the issuer " + def.issuer().reference();
     }
 
     private static void checkUsableCa(CertificateAuthority ca, String reference, Instant now) throws Problem.Raised {

@@ -11,5 +11,10 @@ public enum SlotAction {
     /** New key pair and certificate. */
     ROTATED,
     /** Key and chain taken from the slot's import. */
-    IMPORTED
+    IMPORTED;
+
+    /** Whether the operator signed a new certificate in this run. */
+    public boolean madeCertificate() {
+        return this == ISSUED || this == RENEWED || this == ROTATED;
+    }
 }

@@ -93,7 +93,7 @@ public final class KeystoreSetSync {
             new InternalKeySecret().apply(client, set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
         }
         if (outcome.caRecord() != null) {
-            new CaSecret().apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
+            new CaSecret(def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED).apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
         output.putAll(Snippets.files(def));

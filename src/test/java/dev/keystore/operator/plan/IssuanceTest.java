@@ -793,7 +793,7 @@ class IssuanceTest {
     }
 
     @Test
-    void anExternalCaSignsTheLeavesAndIsNotRecorded() throws Exception {
+    void anExternalCaSignsTheLeavesAndOnlyItsCertificatesAreRecorded() throws Exception {
         CertificateAuthority root = TestKeys.ecCa("Corp Root");
         KeyPair intermediateKeys = TestKeys.ec256();
         List<X509Certificate> intermediateChain = TestKeys.signerAt(T0).issue(root,
@@ -802,7 +802,8 @@ class IssuanceTest {
 
         KeystoreSet set = signedByCaSecret("ext");
         Outcome o = run(set, T0.plus(Duration.ofHours(1)), withExternalCa(intermediate));
-        assertNull(o.caRecord());
+        assertEquals(Set.of("issuer.crt"), o.caRecord().keySet(), "certificates only: someone else's CA key is not copied");
+        assertEquals(intermediateChain, Pem.certificates(o.caRecord().get("issuer.crt")));
         StoreEntry.KeyEntry tls = entry(o, "tls.p12", "tls");
         assertEquals(3, tls.chain().size(), "leaf, intermediate, root");
         assertEquals(intermediateChain, tls.chain().subList(1, 3));
@@ -832,6 +833,76 @@ class IssuanceTest {
             () -> run(set, T0.plus(Duration.ofDays(11)), withExternalCa(shortLived)));
         assertEquals(Problem.BAD_INPUT, expired.problem().reason());
         assertTrue(expired.problem().message().contains("expired"), expired.problem().message());
+    }
+
+    static ExistingState afterWithCa(Outcome o, CertificateAuthority ca) {
+        return new ExistingState(o.output(), o.caRecord(), o.internalRecord(), null, ca, List.of(), Map.of());
+    }
+
+    @Test
+    void whenTheExternalCaIsRotatedLeavesMoveAndTheOldCaStaysTrustedForADay() throws Exception {
+        CertificateAuthority oldCa = TestKeys.signerAt(T0).selfSignedCa(new X500Name("CN=Corp 1"), TestKeys.ec256(),
+            Duration.ofDays(3650));
+        CertificateAuthority newCa = TestKeys.signerAt(T0).selfSignedCa(new X500Name("CN=Corp 2"), TestKeys.ec256(),
+            Duration.ofDays(3650));
+        KeystoreSet set = signedByCaSecret("moving");
+        Instant t1 = T0.plus(Duration.ofHours(1));
+        Outcome o1 = run(set, t1, withExternalCa(oldCa));
+        Outcome same = run(set, t1.plus(Duration.ofHours(1)), afterWithCa(o1, oldCa));
+        assertSameBytes(o1.output(), same.output(), "nothing moves while the CA stays");
+        assertSameBytes(o1.caRecord(), same.caRecord(), "record unchanged");
+
+        Instant t2 = t1.plus(Duration.ofDays(3));
+        Outcome o2 = run(set, t2, afterWithCa(o1, newCa));
+        for (String slot : List.of("primary", "tls", "internal")) {
+            StoreEntry.KeyEntry e = entry(o2, slot + ".p12", slot);
+            assertEquals(newCa.certificate(), e.chain().get(1), slot + " re-issued from the new CA");
+            assertEquals(entry(o1, slot + ".p12", slot).key(), e.key(), slot + " keeps its key (a renewal)");
+        }
+        assertEquals(2, o2.trustedCertificates(), "old and new CA trusted during the overlap");
+        assertTrue(o2.notices().stream().anyMatch(n -> n.contains("issuer changed")), o2.notices().toString());
+        assertEquals(t2.plus(Duration.ofHours(24)), o2.nextRenewal(), "woken when the overlap ends");
+
+        Outcome during = run(set, t2.plus(Duration.ofHours(23)), afterWithCa(o2, newCa));
+        assertEquals(2, during.trustedCertificates());
+        assertSameBytes(o2.output(), during.output(), "nothing rewritten during the overlap");
+
+        Outcome o3 = run(set, t2.plus(Duration.ofHours(24)), afterWithCa(during, newCa));
+        assertEquals(1, o3.trustedCertificates(), "the old CA leaves the truststore after a day");
+        assertEquals(List.of(newCa.certificate()), Pem.certificates(o3.output().get("ca.crt")));
+        assertEquals(Set.of("issuer.crt"), o3.caRecord().keySet());
+    }
+
+    @Test
+    void anExternalCaEndingBeforeTheLeafAskedForClampsItAndRefusesWhenTheLeafWouldBeBornDue() throws Exception {
+        // leaves default to 365 days, renewed a third before their end
+        CertificateAuthority ca = TestKeys.signerAt(T0).selfSignedCa(new X500Name("CN=Ending"), TestKeys.ec256(),
+            Duration.ofDays(200));
+        KeystoreSet set = signedByCaSecret("ending");
+        Outcome o1 = run(set, T0.plus(Duration.ofHours(1)), withExternalCa(ca));
+        assertEquals(ca.certificate().getNotAfter(), entry(o1, "tls.p12", "tls").chain().get(0).getNotAfter(),
+            "the leaf ends with its issuer");
+        assertTrue(o1.notices().stream().anyMatch(n -> n.contains("ends with its issuer")), o1.notices().toString());
+        // 30 days on, the leaves are kept: no new signature is needed
+        Outcome kept = run(set, T0.plus(Duration.ofDays(30)), afterWithCa(o1, ca));
+        assertSameBytes(o1.output(), kept.output(), "kept leaves");
+        // 120 days on the CA has 80 days left, less than renewBefore: a renewed leaf would be due at once
+        Problem p = assertThrows(Problem.Raised.class, () -> run(set, T0.plus(Duration.ofDays(120)), afterWithCa(o1, ca)))
+            .problem();
+        assertEquals(Problem.BAD_INPUT, p.reason());
+        assertTrue(p.message().contains("Secret corp-ca key tls.crt") && p.message().contains(".duration")
+            && p.message().contains("renew that CA"), p.message());
+    }
+
+    @Test
+    void aSetMovingFromAnExternalCaToSelfSignedMakesItsOwnCa() throws Exception {
+        CertificateAuthority corp = TestKeys.ecCa("Corp");
+        KeystoreSet external = signedByCaSecret("mover");
+        Outcome o1 = run(external, T0.plus(Duration.ofHours(1)), withExternalCa(corp));
+        KeystoreSet selfSigned = threeSlots("mover");
+        Outcome o2 = run(selfSigned, T0.plus(Duration.ofHours(2)), after(o1));
+        assertTrue(o2.caRecord().containsKey("tls.key"), "its own CA now");
+        assertNotEquals(corp.certificate(), entry(o2, "tls.p12", "tls").chain().get(1));
     }
 
     // ---- reading a CA Secret ----
