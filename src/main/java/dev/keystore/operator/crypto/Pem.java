@@ -56,6 +56,11 @@ public final class Pem {
                 if (object instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
                 }
+                if (object instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo
+                    || object instanceof org.bouncycastle.openssl.PEMEncryptedKeyPair) {
+                    throw new PemException("holds an encrypted private key, which has no password here: store it"
+                        + " unencrypted (openssl pkey -in key.pem -out key-plain.pem)");
+                }
             }
         } catch (IOException | RuntimeException e) {
             throw new PemException("is not a readable PEM private key (" + e.getClass().getSimpleName() + ")");

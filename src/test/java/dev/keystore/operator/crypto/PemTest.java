@@ -255,6 +255,8 @@ class PemTest {
             "-pass", "pass:irrelevant-test-pass", "-out", "enc.pem");
         byte[] pem = Files.readAllBytes(dir.resolve("enc.pem"));
         assertTrue(new String(pem, StandardCharsets.UTF_8).contains("ENCRYPTED PRIVATE KEY"));
-        assertThrows(Pem.PemException.class, () -> Pem.privateKey(pem));
+        Pem.PemException e = assertThrows(Pem.PemException.class, () -> Pem.privateKey(pem));
+        assertTrue(e.getMessage().contains("encrypted private key"), e.getMessage());
+        assertFalse(e.getMessage().contains("irrelevant-test-pass"));
     }
 }
