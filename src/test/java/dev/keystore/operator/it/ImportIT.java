@@ -186,4 +186,84 @@ class ImportIT {
             .anyMatch(e -> "web".equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())
                 && !e.getMessage().contains("PRIVATE KEY")));
     }
+
+    static void applyExample(String file) throws Exception {
+        List<io.fabric8.kubernetes.api.model.HasMetadata> items = client.load(java.nio.file.Files.newInputStream(
+            RealCluster.PROJECT.resolve(file))).items();
+        assertEquals(1, items.size(), file);
+        client.resource(items.get(0)).create();
+    }
+
+    static Optional<Condition> ready(String ns, String name) {
+        KeystoreSet s = client.resources(KeystoreSet.class).inNamespace(ns).withName(name).get();
+        return s == null || s.getStatus() == null || s.getStatus().conditions == null ? Optional.empty()
+            : s.getStatus().conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+    }
+
+    @Test
+    void theImportCaExampleSignsWithTheCorporateCa() throws Exception {
+        cluster.createNamespace("payments");
+        client.secrets().inNamespace("payments").resource(new SecretBuilder().withNewMetadata().withName("corp-ca")
+            .endMetadata().withType("kubernetes.io/tls").withData(Map.of(
+                "tls.crt", Base64.getEncoder().encodeToString(Pem.encode(CORP.chain()).getBytes(StandardCharsets.UTF_8)),
+                "tls.key", Base64.getEncoder().encodeToString(Pem.encode(CORP.key()).getBytes(StandardCharsets.UTF_8))))
+            .build()).create();
+        applyExample("examples/import-ca.yaml");
+        RealCluster.await("payments Ready", TIMEOUT, () -> ready("payments", "payments")
+            .map(c -> "True".equals(c.getStatus())).orElse(false));
+        Map<String, byte[]> out = ManagedSecret.decode(client.secrets().inNamespace("payments")
+            .withName("payments-keystores").get());
+        char[] pw = new String(out.get("password"), StandardCharsets.UTF_8).toCharArray();
+        StoreEntry.KeyEntry tls = (StoreEntry.KeyEntry) KeystoreCodec.read(StoreType.PKCS12, out.get("tls.p12"), pw)
+            .entries().get(0);
+        assertEquals(CORP.certificate(), tls.chain().get(1), "signed by the corporate CA, chain included");
+        tls.chain().get(0).verify(CORP.certificate().getPublicKey());
+        assertEquals(List.of(CORP.certificate()), Pem.certificates(out.get("ca.crt")));
+    }
+
+    @Test
+    void theAdoptLegacyExampleKeepsTheKeyKeytoolMadeForeverAndGivesFreshPrimaryAndTls(
+        @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // the legacy store, made the way the seeds make it: keytool -genkeypair, JKS
+        String legacyPassword = "legacy-" + java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        var made = dev.keystore.operator.testing.Tools.run(dir, Map.of("KS_PASS", legacyPassword), "keytool", "-genkeypair",
+            "-alias", "wso2carbon", "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650", "-storetype", "JKS",
+            "-keystore", "wso2carbon.jks", "-storepass:env", "KS_PASS", "-keypass:env", "KS_PASS",
+            "-dname", "CN=localhost, O=WSO2, L=Mountain View, ST=CA, C=US");
+        assertEquals(0, made.exitCode(), made.output());
+        byte[] jks = java.nio.file.Files.readAllBytes(dir.resolve("wso2carbon.jks"));
+        byte[] legacyKey = KeystoreCodec.read(StoreType.JKS, jks, legacyPassword.toCharArray()).entries().stream()
+            .filter(e -> e instanceof StoreEntry.KeyEntry).map(e -> ((StoreEntry.KeyEntry) e).key().getEncoded())
+            .findFirst().orElseThrow();
+
+        cluster.createNamespace("wso2");
+        client.secrets().inNamespace("wso2").resource(new SecretBuilder().withNewMetadata().withName("legacy-wso2carbon")
+            .endMetadata().withData(Map.of("wso2carbon.jks", Base64.getEncoder().encodeToString(jks),
+                "password", Base64.getEncoder().encodeToString(legacyPassword.getBytes(StandardCharsets.UTF_8))))
+            .build()).create();
+        applyExample("examples/adopt-legacy-wso2.yaml");
+        RealCluster.await("apim Ready", TIMEOUT, () -> ready("wso2", "apim").map(c -> "True".equals(c.getStatus()))
+            .orElse(false));
+        Map<String, byte[]> out = ManagedSecret.decode(client.secrets().inNamespace("wso2").withName("apim-keystores").get());
+        assertArrayEquals(legacyKey, key(out, "internal_keystore.jks"), "the legacy key encrypts on as the internal key");
+        assertFalse(java.util.Arrays.equals(legacyKey, key(out, "wso2carbon.jks")), "a fresh primary key");
+        assertFalse(java.util.Arrays.equals(legacyKey, key(out, "tls_keystore.jks")), "a fresh tls key");
+        java.nio.file.Files.write(dir.resolve("internal.jks"), out.get("internal_keystore.jks"));
+        var listed = dev.keystore.operator.testing.Tools.keytoolList(dir.resolve("internal.jks"), "JKS",
+            new String(out.get("password"), StandardCharsets.UTF_8));
+        assertEquals(0, listed.exitCode(), "keytool reads the adopted store");
+        assertTrue(listed.output().contains("wso2carbon"));
+
+        // the legacy Secret deleted, the output Secret deleted by hand: the internal key comes back the same
+        client.secrets().inNamespace("wso2").withName("legacy-wso2carbon").delete();
+        client.secrets().inNamespace("wso2").withName("apim-keystores").delete();
+        RealCluster.await("apim-keystores rebuilt", TIMEOUT, () -> {
+            var again = client.secrets().inNamespace("wso2").withName("apim-keystores").get();
+            return again != null && again.getData() != null && again.getData().containsKey("internal_keystore.jks");
+        });
+        Map<String, byte[]> rebuilt = ManagedSecret.decode(client.secrets().inNamespace("wso2").withName("apim-keystores")
+            .get());
+        assertArrayEquals(legacyKey, key(rebuilt, "internal_keystore.jks"), "still the legacy key");
+        assertTrue(ready("wso2", "apim").map(c -> "True".equals(c.getStatus())).orElse(false));
+    }
 }
