@@ -219,6 +219,31 @@ class ImportIT {
         assertEquals(CORP.certificate(), tls.chain().get(1), "signed by the corporate CA, chain included");
         tls.chain().get(0).verify(CORP.certificate().getPublicKey());
         assertEquals(List.of(CORP.certificate()), Pem.certificates(out.get("ca.crt")));
+
+        // the corporate CA is rotated: the leaf moves to the new CA within seconds, the old CA stays trusted
+        CertificateAuthority next = SIGNER.selfSignedCa(new X500Name("CN=Corp CA 2"), KeyType.ec(256).generate(
+            new SecureRandom()), Duration.ofDays(365));
+        client.secrets().inNamespace("payments").withName("corp-ca").edit(s -> new SecretBuilder(s).withData(Map.of(
+            "tls.crt", Base64.getEncoder().encodeToString(Pem.encode(next.chain()).getBytes(StandardCharsets.UTF_8)),
+            "tls.key", Base64.getEncoder().encodeToString(Pem.encode(next.key()).getBytes(StandardCharsets.UTF_8))))
+            .build());
+        RealCluster.await("leaf from the new CA", TIMEOUT, () -> {
+            try {
+                Map<String, byte[]> now = ManagedSecret.decode(client.secrets().inNamespace("payments")
+                    .withName("payments-keystores").get());
+                return ((StoreEntry.KeyEntry) KeystoreCodec.read(StoreType.PKCS12, now.get("tls.p12"), pw).entries().get(0))
+                    .chain().get(1).equals(next.certificate());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Map<String, byte[]> moved = ManagedSecret.decode(client.secrets().inNamespace("payments")
+            .withName("payments-keystores").get());
+        List<java.security.cert.Certificate> trusted = new java.util.ArrayList<>();
+        KeystoreCodec.read(StoreType.PKCS12, moved.get("truststore.p12"), pw).entries()
+            .forEach(e -> trusted.add(((StoreEntry.TrustedEntry) e).certificate()));
+        assertTrue(trusted.contains(CORP.certificate()) && trusted.contains(next.certificate()),
+            "old and new CA trusted during the overlap");
     }
 
     @Test
