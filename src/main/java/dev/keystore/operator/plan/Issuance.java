@@ -43,6 +43,12 @@ public final class Issuance {
     /** The password the stores are written with, so that a changed password can still open them. */
     static final String RECORD_PASSWORD = "store-password";
     static final String REENCRYPTED = "Re-encrypted every store with the new password; keys unchanged";
+    /** Notices saying the key that never changes was taken over from another slot. */
+    public static final String PRIMARY_BECAME_INTERNAL =
+        "The existing primary key pair now serves as the internal key; a new primary key pair was generated";
+    public static final String INTERNAL_TOOK_OVER = "The internal slot took over the key pair the primary slot used for internal data";
+    /** Notices of a refused request start with this. */
+    public static final String REFUSED = "Refused";
 
     private final Signer signer;
 
@@ -295,7 +301,7 @@ public final class Issuance {
         } else if (slot.name() == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
             && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
             // the migration of api.md: the old primary key became internal; primary gets a fresh one
-            notices.add("The existing primary key pair now serves as the internal key; a new primary key pair was generated");
+            notices.add(PRIMARY_BECAME_INTERNAL);
             return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
         } else if (current.isPresent() && KeyType.of(current.get().certificate().getPublicKey()).equals(slot.keyType())) {
             key = current.get().key();
@@ -311,7 +317,7 @@ public final class Issuance {
 
         if (rotationToken != null && !newKey) {
             if (isStable) {
-                notices.add("Refused rotate-" + slot.name().key() + " token " + rotationToken + ": the "
+                notices.add(REFUSED + " rotate-" + slot.name().key() + " token " + rotationToken + ": the "
                     + slot.name().key() + " key " + (slot.name() == SlotName.PRIMARY
                     ? "stands in for the internal key (no internal slot), and must never change"
                     : "must never change"));
@@ -348,7 +354,7 @@ public final class Issuance {
                 .raise();
         }
         if (slot.name() == SlotName.INTERNAL && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
-            notices.add("The internal slot took over the key pair the primary slot used for internal data");
+            notices.add(INTERNAL_TOOK_OVER);
         }
         return stable.recorded.key();
     }

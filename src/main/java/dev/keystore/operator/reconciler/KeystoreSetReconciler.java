@@ -46,9 +46,15 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
      * right after a write; reconciling from that could act on a rotation token twice.
      */
     private final Map<String, KeystoreSetStatus> written = new ConcurrentHashMap<>();
+    private final KeystoreMetrics metrics;
+
+    public KeystoreSetReconciler(KeystoreMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public UpdateControl<KeystoreSet> reconcile(KeystoreSet set, Context<KeystoreSet> context) {
+        var timing = metrics.start();
         String uid = set.getMetadata().getUid();
         KeystoreSetStatus known = written.get(uid);
         if (known != null) {
@@ -60,6 +66,15 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             StatusPatch.replace(context.getClient(), set, result.status());
             written.put(uid, result.status());
         }
+        var cache = context.getPrimaryCache();
+        metrics.keystoreSet(set.getMetadata().getNamespace(), set.getMetadata().getName(), result.status(),
+            k -> cache.get(new ResourceID(k.name(), k.namespace())).isPresent());
+        if (written.size() > cache.list().count()) {
+            // sets deleted since: their last status is no longer needed
+            Set<String> live = cache.list().map(s -> s.getMetadata().getUid()).collect(Collectors.toSet());
+            written.keySet().removeIf(u -> !u.equals(uid) && !live.contains(u));
+        }
+        metrics.reconciled(timing, "KeystoreSet", KeystoreMetrics.outcome(result.status().conditions));
         return UpdateControl.<KeystoreSet>noUpdate().rescheduleAfter(result.requeueAfter());
     }
 

@@ -93,7 +93,8 @@ public final class KeystoreSetSync {
             new InternalKeySecret().apply(client, set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
         }
         if (outcome.caRecord() != null) {
-            new CaSecret(def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED).apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
+            boolean holdsCa = def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED;
+            new CaSecret(holdsCa).apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
         output.putAll(Snippets.files(def));
@@ -101,16 +102,17 @@ public final class KeystoreSetSync {
             inputs.secretObject(def.secretName()));
 
         for (String notice : outcome.notices()) {
-            if (notice.startsWith("Refused")) {
-                events.warning(set, "RotationRefused", notice);
+            if (notice.startsWith(Issuance.REFUSED)) {
+                events.warning(set, "Refused", notice);
+            } else if (notice.equals(Issuance.PRIMARY_BECAME_INTERNAL) || notice.equals(Issuance.INTERNAL_TOOK_OVER)) {
+                events.normal(set, "InternalKeyAdopted", notice);
             } else {
                 events.normal(set, "KeyMaterial", notice);
             }
         }
         long revision = Optional.ofNullable(previous.revision).orElse(0L) + (changed ? 1 : 0);
         if (changed) {
-            events.normal(set, "Issued", "Secret " + def.secretName() + " written (revision " + revision + "): "
-                + describe(outcome));
+            recordWritten(set, def.secretName(), revision, outcome);
         }
         if (set.getSpec().rollout != null && !set.getSpec().rollout.isEmpty()) {
             List<String> missing = WorkloadRollout.apply(client, ns, set.getSpec().rollout, revision);
@@ -213,13 +215,30 @@ public final class KeystoreSetSync {
     }
 
 
-    private static String describe(Outcome outcome) {
-        List<String> parts = new ArrayList<>();
+    /**
+     * One Event per kind of change the write carried: Issued (first certificate), Renewed (same key),
+     * Rotated (new key), InternalKeyAdopted (the internal key taken from an import), Imported;
+     * Updated when only the truststore, CA or password changed.
+     */
+    private void recordWritten(KeystoreSet set, String secret, long revision, Outcome outcome) {
+        Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
         for (SlotReport r : outcome.slots().values()) {
-            if (r.action() != SlotAction.KEPT) {
-                parts.add(r.slot().key() + " " + r.action().name().toLowerCase(java.util.Locale.ROOT));
+            String reason = switch (r.action()) {
+                case KEPT -> null;
+                case ISSUED -> "Issued";
+                case RENEWED -> "Renewed";
+                case ROTATED -> "Rotated";
+                case IMPORTED -> r.slot() == SlotName.INTERNAL ? "InternalKeyAdopted" : "Imported";
+            };
+            if (reason != null) {
+                byReason.computeIfAbsent(reason, k -> new ArrayList<>()).add(r.slot().key() + " (serial " + r.serialNumber()
+                    + ", until " + r.notAfter() + ")");
             }
         }
-        return parts.isEmpty() ? "content restored" : String.join(", ", parts);
+        String written = "Secret " + secret + " written (revision " + revision + ")";
+        if (byReason.isEmpty()) {
+            events.normal(set, "Updated", written + ": truststore, CA or password content changed");
+        }
+        byReason.forEach((reason, slots) -> events.normal(set, reason, written + ": " + String.join(", ", slots)));
     }
 }

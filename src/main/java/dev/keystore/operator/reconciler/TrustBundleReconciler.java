@@ -33,14 +33,24 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
 
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
+    private final KeystoreMetrics metrics;
+
+    public TrustBundleReconciler(KeystoreMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public UpdateControl<TrustBundle> reconcile(TrustBundle bundle, Context<TrustBundle> context) {
+        var timing = metrics.start();
         TrustBundleSync.Result result = new TrustBundleSync(context.getClient(), clock, random).reconcile(bundle);
         String before = bundle.getStatus() == null ? null : StatusPatch.json(bundle.getStatus());
         if (!StatusPatch.json(result.status()).equals(before)) {
             StatusPatch.replace(context.getClient(), bundle, result.status());
         }
+        var cache = context.getPrimaryCache();
+        metrics.trustBundle(bundle.getMetadata().getNamespace(), bundle.getMetadata().getName(), result.status(),
+            k -> cache.get(new ResourceID(k.name(), k.namespace())).isPresent());
+        metrics.reconciled(timing, "TrustBundle", KeystoreMetrics.outcome(result.status().conditions));
         return UpdateControl.<TrustBundle>noUpdate().rescheduleAfter(result.requeueAfter());
     }
 

@@ -170,9 +170,9 @@ class LifecycleIT {
             """);
         String primary = set.getStatus().keystores.primary.sha256Fingerprint;
         annotate("standin", "keystore.dev/rotate-primary", "now");
-        RealCluster.await("a RotationRefused event", TIMEOUT, () -> client.v1().events().inNamespace(NS).list().getItems()
+        RealCluster.await("a Refused event", TIMEOUT, () -> client.v1().events().inNamespace(NS).list().getItems()
             .stream().anyMatch(e -> "standin".equals(e.getInvolvedObject().getName())
-                && "RotationRefused".equals(e.getReason()) && e.getMessage().contains("stands in for the internal key")));
+                && "Refused".equals(e.getReason()) && e.getMessage().contains("stands in for the internal key")));
         assertEquals(primary, get("standin").getStatus().keystores.primary.sha256Fingerprint);
     }
 

@@ -124,6 +124,28 @@ public final class RealCluster implements AutoCloseable {
         processes.add(pb.start());
     }
 
+    /**
+     * Runs one more operator process with extra environment (its own HTTP port, leader election),
+     * logging to {@code <name>.log}; it is stopped with the cluster unless the caller stops it first.
+     */
+    public Process startOperatorProcess(String name, java.util.Map<String, String> env) throws IOException {
+        Path jar = PROJECT.resolve("target/quarkus-app/quarkus-run.jar");
+        Path log = logDir.resolve(name + ".log");
+        Files.deleteIfExists(log);
+        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    public Path log(String name) {
+        return logDir.resolve(name + ".log");
+    }
+
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
