@@ -156,8 +156,8 @@ final class Rules {
             boolean selfSigned = ChainVerdict.selfSigned(certificate);
             at.add(selfSigned ? Severity.WARNING : Severity.ERROR, Check.WEAK_SIGNATURE, "certificate " + subject
                 + " is signed with " + certificate.getSigAlgName() + (selfSigned ? " (self-signed: the signature is "
-                + "not checked when it is trusted directly, but tools flag it)" : ", which Java and OpenSSL refuse in "
-                + "TLS chains") + ": reissue it signed with SHA-256");
+                + "not checked when it is trusted directly, but tools flag it)" : ", which OpenSSL 3 refuses at its "
+                + "default security level and browsers distrust") + ": reissue it signed with SHA-256");
         }
     }
 
