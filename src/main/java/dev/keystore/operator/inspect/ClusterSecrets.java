@@ -1,6 +1,8 @@
 package dev.keystore.operator.inspect;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,7 +19,9 @@ import java.util.TreeMap;
 public final class ClusterSecrets implements InspectCommand.SecretReader {
     @Override
     public Optional<InspectCommand.SecretData> read(String namespace, String name) throws IOException {
-        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+        // a command line answers at once: no retries with back-off against an unreachable server
+        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).build();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             String ns = namespace != null ? namespace : client.getNamespace() != null ? client.getNamespace() : "default";
             Secret secret = client.secrets().inNamespace(ns).withName(name).get();
             if (secret == null) {
@@ -32,13 +36,19 @@ public final class ClusterSecrets implements InspectCommand.SecretReader {
             }
             return Optional.of(new InspectCommand.SecretData(ns, name, data));
         } catch (KubernetesClientException e) {
-            throw new IOException(e.getCode() == 0 ? firstLine(e.getMessage()) : "HTTP " + e.getCode() + " "
-                + firstLine(e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-                : e.getMessage()));
+            if (e.getCode() > 0) {
+                throw new IOException("HTTP " + e.getCode() + ": " + firstLine(e.getStatus() != null
+                    && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()));
+            }
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new IOException(cause.getClass().getSimpleName() + ": " + firstLine(cause.getMessage()));
         }
     }
 
     private static String firstLine(String message) {
-        return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
+        return message == null ? "no message" : message.lines().findFirst().orElse(message);
     }
 }

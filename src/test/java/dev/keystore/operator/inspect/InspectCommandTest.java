@@ -178,6 +178,8 @@ class InspectCommandTest {
             inspectCase("chain-without-root", 0, dir.resolve("noroot").toString()));
         assertTrue(Cli.inspect(dir.resolve("noroot").toString()).out()
             .contains("2, no root, trusted by truststore.jks [inspect-root-ca]"));
+        Cli.assertGolden("chain-without-root.json",
+            Cli.normalised(Cli.inspect(dir.resolve("noroot").toString(), "-o", "json").out(), dir));
         // alone, nothing says where the chain ends: the issuer is missing
         Cli.Run alone = Cli.inspect(store.toString());
         assertEquals(1, alone.code());
@@ -303,6 +305,8 @@ class InspectCommandTest {
         assertEquals(List.of("ERROR legacy-pkcs12"), inspectCase("legacy-pkcs12-zowe", 1, store.toString(),
             "--profile", "zowe").stream().filter(f -> f.contains("legacy")).toList());
         assertTrue(Cli.inspect(store.toString()).out().contains("pbeWithSHA1And40BitRC2-CBC"));
+        Cli.assertGolden("legacy-pkcs12-zowe.json",
+            Cli.normalised(Cli.inspect(store.toString(), "--profile", "zowe", "-o", "json").out(), dir));
     }
 
     @Test
