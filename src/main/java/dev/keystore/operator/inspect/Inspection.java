@@ -30,49 +30,71 @@ final class Inspection {
         this.extraAnchors = List.copyOf(extraAnchors);
     }
 
-    /** What a file holds, by its bytes: JKS, PKCS12 or PEM; empty for anything else. */
+    static final String PEM = "PEM";
+    /** One DER certificate, as {@code keytool -exportcert} writes it (the seeds' {@code .cer} files). */
+    static final String DER = "DER";
+
+    /** What a file holds, by its bytes: JKS, PKCS12, PEM or a DER certificate; empty for anything else. */
     static Optional<String> formatOf(byte[] bytes) {
         if (bytes.length >= 4 && KeystoreCodec.detect(bytes) == StoreType.JKS) {
             return Optional.of(StoreType.JKS.name());
         }
         if (new String(bytes, StandardCharsets.ISO_8859_1).contains("-----BEGIN ")) {
-            return Optional.of("PEM");
+            return Optional.of(PEM);
         }
-        return Pkcs12Protection.of(bytes).map(p -> StoreType.PKCS12.name());
+        if (Pkcs12Protection.of(bytes).isPresent()) {
+            return Optional.of(StoreType.PKCS12.name());
+        }
+        return derCertificate(bytes).map(c -> DER);
+    }
+
+    private static Optional<X509Certificate> derCertificate(byte[] bytes) {
+        if (bytes.length < 2 || bytes[0] != 0x30) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(bytes)));
+        } catch (java.security.cert.CertificateException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A file read, or the one line saying why it could not be. */
+    private record Attempt(OpenedStore store, StoreReport unreadable) {
     }
 
     /** The report of each file, in the order given. */
     List<StoreReport> inspect(List<StoreFile> files, Password password) {
         Set<Role> inGroup = EnumSet.noneOf(Role.class);
         files.forEach(f -> inGroup.add(Role.byName(f.name())));
-        List<OpenedStore> opened = new ArrayList<>();
-        StoreReport[] unreadable = new StoreReport[files.size()];
+        List<Attempt> attempts = new ArrayList<>();
         List<Anchor> anchors = new ArrayList<>(extraAnchors);
         List<X509Certificate> known = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            StoreFile file = files.get(i);
+        for (StoreFile file : files) {
+            OpenedStore store;
             try {
-                OpenedStore o = open(file, password, Role.of(file.name(), profile, inGroup));
-                opened.add(o);
-                for (Entry e : o.entries()) {
-                    known.addAll(e.chain());
-                    if (e.kind() == Entry.Kind.TRUSTED_CERTIFICATE && o.roles().contains(Role.TRUSTSTORE)) {
-                        anchors.add(new Anchor(e.leaf(), file.name() + " [" + e.alias() + "]"));
-                    }
-                }
+                store = open(file, password, Role.of(file.name(), profile, inGroup));
             } catch (Unreadable e) {
-                unreadable[i] = e.report();
-                opened.add(null);
+                attempts.add(new Attempt(null, e.report()));
+                continue;
+            }
+            attempts.add(new Attempt(store, null));
+            for (Entry e : store.entries()) {
+                known.addAll(e.chain());
+                if (e.kind() == Entry.Kind.TRUSTED_CERTIFICATE && store.roles().contains(Role.TRUSTSTORE)) {
+                    anchors.add(new Anchor(e.leaf(), file.name() + " [" + e.alias() + "]"));
+                }
             }
         }
         Rules rules = new Rules(profile, now);
         List<StoreReport> reports = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            if (unreadable[i] != null) {
-                reports.add(unreadable[i]);
+        for (Attempt attempt : attempts) {
+            if (attempt.store() == null) {
+                reports.add(attempt.unreadable());
                 continue;
             }
-            OpenedStore o = judged(opened.get(i), anchors, known);
+            OpenedStore o = judged(attempt.store(), anchors, known);
             reports.add(new StoreReport(o.file().source(), o.format(), o.roles().stream().sorted().map(Role::key).toList(),
                 o.protection(), o.entries().stream().map(e -> EntryReport.of(e, now)).toList(), rules.check(o), null));
         }
@@ -120,15 +142,18 @@ final class Inspection {
     private static OpenedStore open(StoreFile file, Password password, Set<Role> roles) throws Unreadable {
         Optional<String> format = formatOf(file.bytes());
         if (format.isEmpty()) {
-            throw new Unreadable(file, null, "is not a JKS, PKCS12 or PEM file");
+            throw new Unreadable(file, null, "is not a JKS, PKCS12, PEM or DER certificate file");
         }
-        if (format.get().equals("PEM")) {
+        if (format.get().equals(PEM)) {
             return pem(file, roles);
+        }
+        if (format.get().equals(DER)) {
+            return certificates(file, DER, roles, derCertificate(file.bytes()).map(List::of).orElseThrow());
         }
         StoreType type = StoreType.valueOf(format.get());
         if (password == null) {
             throw new Unreadable(file, type.name(), "no password: give --password-file or "
-                + "--password-env, or put a file named password beside it");
+                + "--password-env (or keep a file named password beside it, a key named password in its Secret)");
         }
         List<ListedEntry> listed;
         try {
@@ -160,17 +185,28 @@ final class Inspection {
             certificates = Pem.certificatesIn(file.bytes());
             key = Pem.privateKeyIn(file.bytes());
         } catch (Pem.PemException e) {
-            throw new Unreadable(file, "PEM", e.getMessage());
+            throw new Unreadable(file, PEM, e.getMessage());
         }
         String text = new String(file.bytes(), StandardCharsets.ISO_8859_1);
         boolean encryptedKey = key.isEmpty() && (text.contains("ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED"));
-        List<Entry> entries = new ArrayList<>();
         if (key.isPresent() || encryptedKey) {
-            entries.add(new Entry(null, Entry.Kind.PEM_KEY, certificates, null,
-                key.map(PrivateKey::getAlgorithm).orElse("encrypted"), key.map(KeyType::bits).orElse(0), null));
-        } else if (certificates.isEmpty()) {
-            throw new Unreadable(file, "PEM", "holds no certificate or private key");
-        } else if (roles.contains(Role.TRUSTSTORE)
+            return new OpenedStore(file, PEM, roles, null, List.of(new Entry(null, Entry.Kind.PEM_KEY, certificates, null,
+                key.map(PrivateKey::getAlgorithm).orElse("encrypted"), key.map(KeyType::bits).orElse(0), null)));
+        }
+        if (certificates.isEmpty()) {
+            throw new Unreadable(file, PEM, "holds no certificate or private key");
+        }
+        return certificates(file, PEM, roles, certificates);
+    }
+
+    /**
+     * Certificates without a key: trusted certificates in a truststore (or when they are all CAs),
+     * else a chain to judge (a {@code tls.crt}).
+     */
+    private static OpenedStore certificates(StoreFile file, String format, Set<Role> roles,
+                                            List<X509Certificate> certificates) {
+        List<Entry> entries = new ArrayList<>();
+        if (roles.contains(Role.TRUSTSTORE)
             || (!roles.contains(Role.TLS) && certificates.stream().allMatch(c -> c.getBasicConstraints() >= 0))) {
             for (int i = 0; i < certificates.size(); i++) {
                 X509Certificate c = certificates.get(i);
@@ -182,6 +218,6 @@ final class Inspection {
             entries.add(new Entry(null, Entry.Kind.PEM_CHAIN, certificates, null, leaf.getPublicKey().getAlgorithm(),
                 KeyType.bits(leaf.getPublicKey()), null));
         }
-        return new OpenedStore(file, "PEM", roles, null, entries);
+        return new OpenedStore(file, format, roles, null, entries);
     }
 }

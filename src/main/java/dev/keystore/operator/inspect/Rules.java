@@ -80,7 +80,7 @@ final class Rules {
     }
 
     private void storeType(OpenedStore store, Sink sink) {
-        if (store.format().equals("PEM")) {
+        if (store.format().equals(Inspection.PEM) || store.format().equals(Inspection.DER)) {
             return;
         }
         StoreType actual = StoreType.valueOf(store.format());

@@ -6,7 +6,7 @@ import java.util.List;
  * What one file (or Secret key) holds and what is wrong with it.
  *
  * @param source the path as given, or {@code Secret <ns>/<name> key <key>}
- * @param format JKS, PKCS12 or PEM; null when unreadable before its type was known
+ * @param format JKS, PKCS12, PEM or DER (one certificate); null when unreadable before its type was known
  * @param protection how a PKCS12 is encrypted; null for other formats
  * @param unreadable why it could not be read (exit code 2); null when read
  */

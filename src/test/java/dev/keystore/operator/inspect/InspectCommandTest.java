@@ -192,6 +192,26 @@ class InspectCommandTest {
     }
 
     @Test
+    void aDerCertificateAsKeytoolExportsItServesAsTruststore() throws Exception {
+        Path trust = truststore("trust.p12", StoreType.PKCS12, ROOT.certificate());
+        Path cer = dir.resolve("root.cer");
+        Tools.Run export = Tools.run(null, Map.of("SP", PASSWORD), "keytool", "-exportcert", "-keystore", trust.toString(),
+            "-storepass:env", "SP", "-alias", "inspect-root-ca", "-file", cer.toString());
+        assertEquals(0, export.exitCode(), export.output());
+        Specimens.Issued leaf = Specimens.leaf("der.example.com").issuedBy(INTERMEDIATE);
+        Path store = keystore("der/tls.p12", StoreType.PKCS12, leaf, List.of(leaf.certificate(), INTERMEDIATE.certificate()));
+        passwordFile(store);
+        Cli.Run run = Cli.inspect(store.toString(), "--truststore", cer.toString(), "-o", "json");
+        assertEquals(0, run.code(), run.all());
+        assertEquals(List.of("WARNING chain-without-root [tls]"), findings(run.out()));
+        assertTrue(run.out().contains("\"chainTrustedBy\" : \"" + cer + " [#1]\""), run.out());
+        Cli.Run alone = Cli.inspect(cer.toString(), "-o", "json");
+        assertEquals(0, alone.code(), alone.all());
+        assertTrue(alone.out().contains("\"format\" : \"DER\""), alone.out());
+        assertTrue(alone.out().contains("\"entryType\" : \"trustedCertEntry\""), alone.out());
+    }
+
+    @Test
     void aKeyPasswordOtherThanTheStorePasswordIsAnErrorNamingWso2() throws Exception {
         Specimens.Issued leaf = Specimens.leaf("apim.example.com").issuedBy(INTERMEDIATE);
         Path source = keystore("source.p12", StoreType.PKCS12, leaf, Specimens.chain(leaf));
@@ -418,7 +438,7 @@ class InspectCommandTest {
         Path notAStore = Files.writeString(dir.resolve("notes.p12"), "hello");
         Cli.Run run = Cli.inspect(notAStore.toString());
         assertEquals(2, run.code());
-        assertEquals("error: " + notAStore + ": is not a JKS, PKCS12 or PEM file", run.err().strip());
+        assertEquals("error: " + notAStore + ": is not a JKS, PKCS12, PEM or DER certificate file", run.err().strip());
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Files.writeString(empty.resolve("deployment.toml"), "[keystore]\n");
         assertTrue(Cli.inspect(empty.toString()).err().contains("holds no keystore"));
