@@ -19,8 +19,11 @@ public enum Role {
         String name = fileName.toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
-        if (name.contains("trust") || name.contains("cacert") || name.contains("bundle") || base.equals("ca")
-            || base.startsWith("ca-") || base.startsWith("ca_") || base.endsWith("-ca") || base.endsWith("_ca")) {
+        // ca.crt, corp-ca.pem: CA certificates; but ca.key or corp-ca.p12 hold a CA's key, not trust
+        boolean certificateFile = name.endsWith(".crt") || name.endsWith(".cer") || name.endsWith(".pem");
+        boolean caName = base.equals("ca") || base.startsWith("ca-") || base.startsWith("ca_") || base.endsWith("-ca")
+            || base.endsWith("_ca");
+        if (name.contains("trust") || name.contains("cacert") || name.contains("bundle") || (certificateFile && caName)) {
             return TRUSTSTORE;
         }
         if (name.contains("internal")) {

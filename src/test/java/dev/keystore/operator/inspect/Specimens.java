@@ -37,7 +37,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Deterministic keys and certificates with exactly the defects a test wants (SHA-1, RSA 1024, no
  * SAN, a critical keyUsage without dataEncipherment...), which the product's own Signer refuses to
  * make. Same seed, same key; same inputs, same certificate: fingerprints in golden files are stable.
- * Every private key made here is remembered, so that a test can prove none reaches any output.
+ * Keys and signatures come from the JDK's own providers, named, so that the bytes do not depend on
+ * which providers a test run registered. Every private key made here is remembered, so that a test can prove none reaches any output.
  */
 final class Specimens {
     static final Instant T0 = TestKeys.T0;
@@ -58,7 +59,7 @@ final class Specimens {
     static KeyPair rsa(int bits, long seed) {
         return remembered(CACHE.computeIfAbsent("RSA" + bits + "/" + seed, k -> {
             try {
-                KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+                KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
                 g.initialize(bits, TestKeys.seeded(seed));
                 return g.generateKeyPair();
             } catch (java.security.GeneralSecurityException e) {
@@ -70,7 +71,7 @@ final class Specimens {
     static KeyPair ec(long seed) {
         return remembered(CACHE.computeIfAbsent("EC/" + seed, k -> {
             try {
-                KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+                KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
                 g.initialize(new ECGenParameterSpec("secp256r1"), TestKeys.seeded(seed));
                 return g.generateKeyPair();
             } catch (java.security.GeneralSecurityException e) {
@@ -199,7 +200,9 @@ final class Specimens {
                 }
                 String algorithm = signature != null ? signature
                     : "EC".equals(signer.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-                var contentSigner = new JcaContentSignerBuilder(algorithm)
+                // the JDK's providers by name: stable bytes even if a test registers Bouncy Castle first
+                var contentSigner = new JcaContentSignerBuilder(algorithm).setProvider(
+                    "EC".equals(signer.getPrivate().getAlgorithm()) ? "SunEC" : "SunRsaSign")
                     .setSecureRandom(TestKeys.seeded(subject.hashCode())).build(signer.getPrivate());
                 return new Issued(keys, new JcaX509CertificateConverter().getCertificate(b.build(contentSigner)));
             } catch (Exception e) {
