@@ -42,6 +42,23 @@ public record KeyType(String algorithm, int size) {
         throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
     }
 
+    /**
+     * The size in bits of any RSA, EC or DSA key, public or private, including sizes this type
+     * refuses to make (an RSA 1024 key found in an old keystore); 0 for other algorithms.
+     */
+    public static int bits(java.security.Key key) {
+        if (key instanceof java.security.interfaces.RSAKey rsa) {
+            return rsa.getModulus().bitLength();
+        }
+        if (key instanceof java.security.interfaces.ECKey ec) {
+            return ec.getParams().getCurve().getField().getFieldSize();
+        }
+        if (key instanceof java.security.interfaces.DSAKey dsa && dsa.getParams() != null) {
+            return dsa.getParams().getP().bitLength();
+        }
+        return 0;
+    }
+
     public KeyPair generate(SecureRandom random) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);

@@ -9,6 +9,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -26,6 +27,15 @@ public final class Pem {
 
     /** Every certificate in the text, in order. Fails on text holding none. */
     public static List<X509Certificate> certificates(byte[] pem) throws PemException {
+        List<X509Certificate> result = certificatesIn(pem);
+        if (result.isEmpty()) {
+            throw new PemException("holds no PEM certificate");
+        }
+        return result;
+    }
+
+    /** Every certificate in the text, in order; empty when it holds none (a key file). */
+    public static List<X509Certificate> certificatesIn(byte[] pem) throws PemException {
         List<X509Certificate> result = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.UTF_8)))) {
             Object object;
@@ -37,24 +47,26 @@ public final class Pem {
         } catch (IOException | CertificateException | RuntimeException e) {
             throw new PemException("is not readable PEM (" + e.getClass().getSimpleName() + ")");
         }
-        if (result.isEmpty()) {
-            throw new PemException("holds no PEM certificate");
-        }
         return result;
     }
 
     /** The first private key in the text. The message of a failure never contains key material. */
     public static PrivateKey privateKey(byte[] pem) throws PemException {
+        return privateKeyIn(pem).orElseThrow(() -> new PemException("holds no PEM private key (PKCS#1, PKCS#8 or SEC1)"));
+    }
+
+    /** The first unencrypted private key in the text, if any; a failure's message never contains key material. */
+    public static Optional<PrivateKey> privateKeyIn(byte[] pem) throws PemException {
         try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.UTF_8)))) {
             Object object;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((object = parser.readObject()) != null) {
                 if (object instanceof PEMKeyPair pair) {
                     // only the private part: SEC1 may omit the public key (RFC 5915, openssl ec -no_public)
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return Optional.of(converter.getPrivateKey(pair.getPrivateKeyInfo()));
                 }
                 if (object instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return Optional.of(converter.getPrivateKey(info));
                 }
                 if (object instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo
                     || object instanceof org.bouncycastle.openssl.PEMEncryptedKeyPair) {
@@ -65,7 +77,7 @@ public final class Pem {
         } catch (IOException | RuntimeException e) {
             throw new PemException("is not a readable PEM private key (" + e.getClass().getSimpleName() + ")");
         }
-        throw new PemException("holds no PEM private key (PKCS#1, PKCS#8 or SEC1)");
+        return Optional.empty();
     }
 
     public static String encode(List<X509Certificate> certificates) {

@@ -52,9 +52,8 @@ public final class KeystoreCodec {
      * its message never contains the password.
      */
     public static StoreContent read(StoreType type, byte[] bytes, char[] password) throws UnreadableKeystore {
+        KeyStore store = load(type, bytes, password);
         try {
-            KeyStore store = KeyStore.getInstance(type.name());
-            store.load(new ByteArrayInputStream(bytes), password);
             List<StoreEntry> entries = new ArrayList<>();
             for (String alias : Collections.list(store.aliases())) {
                 if (store.isKeyEntry(alias)) {
@@ -62,11 +61,7 @@ public final class KeystoreCodec {
                     if (!(key instanceof PrivateKey privateKey)) {
                         continue; // secret keys are not ours to manage
                     }
-                    List<X509Certificate> chain = new ArrayList<>();
-                    for (Certificate c : store.getCertificateChain(alias)) {
-                        chain.add((X509Certificate) c);
-                    }
-                    entries.add(new StoreEntry.KeyEntry(alias, privateKey, chain));
+                    entries.add(new StoreEntry.KeyEntry(alias, privateKey, chain(store, alias)));
                 } else if (store.isCertificateEntry(alias)) {
                     entries.add(new StoreEntry.TrustedEntry(alias, (X509Certificate) store.getCertificate(alias)));
                 }
@@ -74,6 +69,60 @@ public final class KeystoreCodec {
             return new StoreContent(entries);
         } catch (UnrecoverableKeyException e) {
             throw new UnreadableKeystore("key password is wrong");
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UnreadableKeystore("is not a readable " + type + " keystore");
+        }
+    }
+
+    /**
+     * Every entry as {@code keytool -list} shows it, sorted by alias: certificates, never keys.
+     * A key that the store password does not open is listed, not refused (WSO2 needs them equal,
+     * and saying so is the point of listing).
+     */
+    public static List<ListedEntry> list(StoreType type, byte[] bytes, char[] password) throws UnreadableKeystore {
+        KeyStore store = load(type, bytes, password);
+        try {
+            List<ListedEntry> entries = new ArrayList<>();
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isCertificateEntry(alias)) {
+                    entries.add(new ListedEntry(alias, ListedEntry.Kind.TRUSTED_CERTIFICATE,
+                        List.of((X509Certificate) store.getCertificate(alias)), false));
+                } else if (store.entryInstanceOf(alias, KeyStore.SecretKeyEntry.class)) {
+                    entries.add(new ListedEntry(alias, ListedEntry.Kind.SECRET_KEY, List.of(), opens(store, alias, password)));
+                } else if (store.isKeyEntry(alias)) {
+                    entries.add(new ListedEntry(alias, ListedEntry.Kind.PRIVATE_KEY, chain(store, alias),
+                        opens(store, alias, password)));
+                }
+            }
+            entries.sort(java.util.Comparator.comparing(e -> e.alias().toLowerCase(java.util.Locale.ROOT)));
+            return entries;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UnreadableKeystore("is not a readable " + type + " keystore");
+        }
+    }
+
+    private static boolean opens(KeyStore store, String alias, char[] password) throws GeneralSecurityException {
+        try {
+            return store.getKey(alias, password) != null;
+        } catch (UnrecoverableKeyException e) {
+            return false;
+        }
+    }
+
+    private static List<X509Certificate> chain(KeyStore store, String alias) throws GeneralSecurityException {
+        List<X509Certificate> chain = new ArrayList<>();
+        Certificate[] certificates = store.getCertificateChain(alias);
+        for (Certificate c : certificates == null ? new Certificate[0] : certificates) {
+            chain.add((X509Certificate) c);
+        }
+        return chain;
+    }
+
+    private static KeyStore load(StoreType type, byte[] bytes, char[] password) throws UnreadableKeystore {
+        try {
+            KeyStore store = KeyStore.getInstance(type.name());
+            store.load(new ByteArrayInputStream(bytes), password);
+            return store;
         } catch (IOException e) {
             boolean badPassword = e.getCause() instanceof UnrecoverableKeyException
                 || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("password");
