@@ -97,6 +97,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             .withSecondaryToPrimaryMapper(bundle -> setsUsingBundle(context, bundle.getMetadata().getNamespace(),
                 bundle.getMetadata().getName())).build(), context);
         var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
+            .withItemStore(MetadataOnlyStore.secrets())
             .withName("secrets")
             .withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
@@ -113,6 +114,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 return ids;
             }).build(), context);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
+            .withItemStore(MetadataOnlyStore.configMaps())
             .withName("config-maps")
             .withSecondaryToPrimaryMapper(cm -> {
                 String ns = cm.getMetadata().getNamespace();

@@ -61,6 +61,7 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
         cache.addIndexer(CONFIG_MAPS, b -> keys(b, s -> s.configMap == null ? null : s.configMap.name, false));
         cache.addIndexer(SETS, b -> keys(b, s -> s.keystoreSet == null ? null : s.keystoreSet.name, false));
         var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, TrustBundle.class)
+            .withItemStore(MetadataOnlyStore.secrets())
             .withName("bundle-secrets").withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = ids(context, SECRETS, ns, secret.getMetadata().getName());
@@ -77,6 +78,7 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
                 return ids;
             }).build(), context);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, TrustBundle.class)
+            .withItemStore(MetadataOnlyStore.configMaps())
             .withName("bundle-config-maps").withSecondaryToPrimaryMapper(cm -> ids(context, CONFIG_MAPS,
                 cm.getMetadata().getNamespace(), cm.getMetadata().getName())).build(), context);
         var sets = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, TrustBundle.class)
