@@ -105,4 +105,35 @@ class HelmInstallIT {
         assertTrue(Files.size(operator.log()) > 0);
         operator.stop();
     }
+
+    @Test
+    void aReleaseForANamespaceListWorksInThoseNamespacesWithRolesOnly() throws Exception {
+        String releaseNs = "team-operator";
+        List<String> teams = List.of("team-a", "team-b");
+        teams.forEach(cluster::createNamespace);
+        Release teamRelease = new Helm(OperatorChart.DIR).install().withName("teams").withNamespace(releaseNs)
+            .createNamespace().withKubeConfig(cluster.kubeconfig())
+            .set("watchNamespaces[0]", teams.get(0)).set("watchNamespaces[1]", teams.get(1)).call();
+        assertEquals("deployed", teamRelease.getStatus());
+        for (String team : teams) {
+            assertNotNull(client.rbac().roles().inNamespace(team).withName("teams-keystore-operator").get(), team);
+            new PermissionScenario(client, team).create();
+        }
+        assertTrue(client.rbac().clusterRoles().withName("teams-keystore-operator").get() == null);
+        Deployment deployment = client.apps().deployments().inNamespace(releaseNs).withName("teams-keystore-operator").get();
+        Map<String, String> env = environment(deployment.getSpec().getTemplate().getSpec().getContainers().get(0), releaseNs);
+        env.put("KUBERNETES_IMPERSONATE_USERNAME", "system:serviceaccount:" + releaseNs + ":"
+            + deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+        RealCluster.Operator operator = cluster.startOperator("HelmInstallIT-teams", env);
+        try {
+            for (String team : teams) {
+                PermissionScenario scenario = new PermissionScenario(client, team);
+                RealCluster.await(team + ": " + scenario.failing(), Duration.ofSeconds(120), scenario::done);
+            }
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + operator.output(), e);
+        }
+        assertFalse(operator.output().toLowerCase().contains("forbidden"), operator.output());
+        operator.stop();
+    }
 }
