@@ -140,6 +140,17 @@ class HelmChartTest {
     }
 
     @Test
+    void rbacAndServiceAccountCanBeLeftToTheCluster() {
+        Rendered rendered = OperatorChart.render(NS, Map.of("rbac.create", "false", "serviceAccount.create", "false",
+            "serviceAccount.name", "platform-operator", "replicas", "2"));
+        assertEquals(Map.of("Deployment", 1L, "Service", 1L), rendered.kinds());
+        assertEquals("platform-operator", rendered.one(Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> OperatorChart.render(NS, Map.of("serviceAccount.create", "false")));
+        assertTrue(e.getMessage().contains("serviceAccount.name is required"), e.getMessage());
+    }
+
+    @Test
     void thePodIsLockedDown() {
         Rendered rendered = OperatorChart.render(NS);
         PodSpec pod = rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
