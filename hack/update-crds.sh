@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the CRDs from the Java API classes and copies them to deploy/crds/.
+# Regenerates the CRDs from the Java API classes and copies them to deploy/crds/ and to the Helm
+# chart's crds/ (the same files; a test fails when they differ).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q package -DskipTests
-rm -f deploy/crds/*.yml
-cp target/kubernetes/*.keystore.dev-v1.yml deploy/crds/
-git status --short deploy/crds/
+for dir in deploy/crds deploy/helm/keystore-operator/crds; do
+  mkdir -p "$dir"
+  rm -f "$dir"/*.yml
+  cp target/kubernetes/*.keystore.dev-v1.yml "$dir"/
+done
+git status --short deploy/crds/ deploy/helm/keystore-operator/crds/

@@ -9,7 +9,6 @@ import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,23 +63,25 @@ class LeaderElectionIT {
     }
 
     /** Whether the operator's log shows it wrote for this set (EventRecorder logs each Event it records). */
-    static boolean wroteFor(String log, String set) throws Exception {
-        return Files.readString(cluster.log(log)).contains(NS + "/" + set + " Normal Issued");
+    static boolean wroteFor(RealCluster.Operator operator, String set) {
+        return operator.output().contains(NS + "/" + set + " Normal Issued");
     }
 
     @Test
     void onlyTheLeaderWritesAndTheOtherTakesOverWhenItDies() throws Exception {
-        Process first = cluster.startOperatorProcess("LeaderElectionIT-a", env());
+        RealCluster.Operator a = cluster.startOperator("LeaderElectionIT-a", env());
+        Process first = a.process();
         RealCluster.await("a lease holder", TIMEOUT, () -> holder() != null);
-        Process second = cluster.startOperatorProcess("LeaderElectionIT-b", env());
+        RealCluster.Operator b = cluster.startOperator("LeaderElectionIT-b", env());
+        Process second = b.process();
         String leader = holder();
         assertTrue(leader.endsWith("-" + first.pid()), "the first process leads: " + leader);
         Thread.sleep(5000); // the second one is up and waiting for the lease
 
         createSet("one");
         RealCluster.await("one Ready", TIMEOUT, () -> ready("one"));
-        assertTrue(wroteFor("LeaderElectionIT-a", "one"), "the leader wrote");
-        assertFalse(wroteFor("LeaderElectionIT-b", "one"), "the follower did not");
+        assertTrue(wroteFor(a, "one"), "the leader wrote");
+        assertFalse(wroteFor(b, "one"), "the follower did not");
         assertTrue(second.isAlive(), "the follower waits, it does not exit");
 
         first.destroyForcibly();
@@ -92,7 +93,7 @@ class LeaderElectionIT {
         assertNotEquals(leader, holder());
         createSet("two");
         RealCluster.await("two Ready", TIMEOUT, () -> ready("two"));
-        assertTrue(wroteFor("LeaderElectionIT-b", "two"), "the new leader writes");
+        assertTrue(wroteFor(b, "two"), "the new leader writes");
         assertEquals(1, client.resources(KeystoreSet.class).inNamespace(NS).withName("one").get().getStatus().revision,
             "the new leader did not rewrite what the old one wrote");
     }

@@ -42,7 +42,7 @@ class OperationsIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        cluster.startOperatorProcess("OperationsIT-operator", Map.of("QUARKUS_HTTP_PORT", String.valueOf(port)));
+        cluster.startOperator("OperationsIT", Map.of("QUARKUS_HTTP_PORT", String.valueOf(port)));
     }
 
     @AfterAll

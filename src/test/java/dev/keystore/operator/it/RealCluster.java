@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -33,7 +34,7 @@ public final class RealCluster implements AutoCloseable {
     private Process operator;
     private boolean operatorStarted;
 
-    private RealCluster(String name) throws IOException {
+    private RealCluster(String name, boolean crds) throws IOException {
         Path binaries = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s", K8S_VERSION + "-linux-amd64");
         if (!Files.isExecutable(binaries.resolve("kube-apiserver"))) {
             throw new IllegalStateException("no kube-apiserver in " + binaries + ": run hack/install-kube-apiserver.sh");
@@ -46,12 +47,19 @@ public final class RealCluster implements AutoCloseable {
         kubeconfig = logDir.resolve(name + ".kubeconfig");
         Files.writeString(kubeconfig, server.getKubeConfigYaml());
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
-        applyCrds();
+        if (crds) {
+            applyCrds();
+        }
     }
 
     /** Starts the server and applies the CRDs; the operator is started separately. */
     public static RealCluster start(String name) throws IOException {
-        return new RealCluster(name);
+        return new RealCluster(name, true);
+    }
+
+    /** Starts the server without the CRDs (for a test that installs them itself, e.g. with Helm). */
+    public static RealCluster startWithoutCrds(String name) throws IOException {
+        return new RealCluster(name, false);
     }
 
     public KubernetesClient client() {
@@ -102,6 +110,47 @@ public final class RealCluster implements AutoCloseable {
         return log;
     }
 
+    /** An operator process started with {@link #startOperator(String, Map)}. */
+    public record Operator(Process process, Path log) {
+        public String output() {
+            try {
+                return Files.exists(log) ? Files.readString(log) : "";
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        public void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /**
+     * Runs another operator process with extra environment (for example the chart's env, or
+     * KUBERNETES_IMPERSONATE_USERNAME to act as a ServiceAccount); it is stopped on close.
+     */
+    public Operator startOperator(String name, Map<String, String> env) throws IOException {
+        Path jar = PROJECT.resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("no " + jar + ": run mvn package first");
+        }
+        Path log = logDir.resolve(name + "-operator.log");
+        Files.deleteIfExists(log);
+        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        synchronized (processes) {
+            processes.add(process);
+        }
+        return new Operator(process, log);
+    }
+
     /** Stops the operator process (as a pod restart would), waiting for it to end. */
     public void stopOperator() throws InterruptedException {
         if (operator != null) {
@@ -122,28 +171,6 @@ public final class RealCluster implements AutoCloseable {
             "--controllers=garbagecollector,deployment,replicaset", "--leader-elect=false", "--secure-port=0", "--port=0")
             .redirectErrorStream(true).redirectOutput(logDir.resolve(name + "-kcm.log").toFile());
         processes.add(pb.start());
-    }
-
-    /**
-     * Runs one more operator process with extra environment (its own HTTP port, leader election),
-     * logging to {@code <name>.log}; it is stopped with the cluster unless the caller stops it first.
-     */
-    public Process startOperatorProcess(String name, java.util.Map<String, String> env) throws IOException {
-        Path jar = PROJECT.resolve("target/quarkus-app/quarkus-run.jar");
-        Path log = logDir.resolve(name + ".log");
-        Files.deleteIfExists(log);
-        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("KUBECONFIG", kubeconfig.toString());
-        pb.environment().put("QUARKUS_HTTP_PORT", "0");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        processes.add(p);
-        return p;
-    }
-
-    public Path log(String name) {
-        return logDir.resolve(name + ".log");
     }
 
     static String javaBinary() {

@@ -1,0 +1,41 @@
+{{/*
+The operator's rules, the same in the ClusterRole (all namespaces) and in each namespaced Role.
+Each one is needed: src/test/java/dev/keystore/operator/it/RbacIT removes them one at a time and
+shows a step of a KeystoreSet + TrustBundle scenario fail.
+*/}}
+{{- define "keystore-operator.rules" -}}
+# KeystoreSets and TrustBundles are read and watched; the operator writes their status only.
+- apiGroups: [keystore.dev]
+  resources: [keystoresets, trustbundles]
+  verbs: [get, list, watch]
+- apiGroups: [keystore.dev]
+  resources: [keystoresets/status, trustbundles/status]
+  verbs: [patch]
+# Secrets it reads (passwords, CAs, imports, bundle sources) and writes (<secretName>, -ca,
+# -internal, bundle targets). delete only replaces a Secret of its own whose type must change.
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list, watch, create, update, delete]
+# TrustBundle sources.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, list, watch]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+# spec.rollout: the pod template annotation keystore.dev/revision of the listed workloads.
+- apiGroups: [apps]
+  resources: [deployments, statefulsets, daemonsets]
+  verbs: [get, patch]
+{{- end }}
+
+{{/* Leader election: the Lease keystore-operator in the release namespace. */}}
+{{- define "keystore-operator.leaseRules" -}}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [create]
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  resourceNames: [keystore-operator]
+  verbs: [get, update]
+{{- end }}

@@ -1,0 +1,157 @@
+package dev.keystore.operator.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keystore.operator.testing.OperatorChart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Dockerfile, checked without a container engine: its final stage copies paths that the build
+ * really produces (target/quarkus-app, so this runs after package, as an IT), runs as a numeric
+ * non-root user, and holds a JRE without build tools.
+ */
+class DockerfileIT {
+    static final Path PROJECT = OperatorChart.PROJECT;
+    static List<Stage> stages;
+
+    record Instruction(String keyword, String arguments) {
+        List<String> words() {
+            return List.of(arguments.trim().split("\\s+"));
+        }
+    }
+
+    record Stage(String base, String name, List<Instruction> instructions) {
+        List<Instruction> all(String keyword) {
+            return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+        }
+    }
+
+    /** Dockerfile syntax as far as this file needs it: comments, line continuations, FROM ... AS. */
+    static List<Stage> parse(List<String> lines) {
+        List<Stage> stages = new ArrayList<>();
+        StringBuilder logical = new StringBuilder();
+        List<String> joined = new ArrayList<>();
+        for (String line : lines) {
+            if (line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            if (line.endsWith("\\")) {
+                logical.append(line, 0, line.length() - 1).append(' ');
+                continue;
+            }
+            logical.append(line);
+            if (!logical.toString().isBlank()) {
+                joined.add(logical.toString().strip());
+            }
+            logical.setLength(0);
+        }
+        for (String line : joined) {
+            String[] parts = line.split("\\s+", 2);
+            Instruction instruction = new Instruction(parts[0].toUpperCase(), parts.length > 1 ? parts[1] : "");
+            if (instruction.keyword().equals("FROM")) {
+                List<String> words = instruction.words();
+                String name = words.size() == 3 && words.get(1).equalsIgnoreCase("AS") ? words.get(2) : null;
+                stages.add(new Stage(words.get(0), name, new ArrayList<>()));
+            } else {
+                if (stages.isEmpty()) {
+                    throw new AssertionError("instruction before FROM: " + line);
+                }
+                stages.get(stages.size() - 1).instructions().add(instruction);
+            }
+        }
+        return stages;
+    }
+
+    @BeforeAll
+    static void read() throws Exception {
+        stages = parse(Files.readAllLines(PROJECT.resolve("Dockerfile")));
+    }
+
+    Stage build() {
+        return stages.get(0);
+    }
+
+    Stage runtime() {
+        return stages.get(stages.size() - 1);
+    }
+
+    @Test
+    void twoStagesABuildWithMavenAndARuntimeWithAJreOnly() {
+        assertEquals(2, stages.size());
+        assertEquals("build", build().name());
+        assertTrue(build().base().startsWith("maven:"), build().base());
+        assertTrue(runtime().base().contains("jre"), "the final image is a JRE: " + runtime().base());
+        assertTrue(runtime().all("RUN").isEmpty(), "nothing is built or installed in the final stage");
+        assertTrue(build().all("RUN").stream().anyMatch(r -> r.arguments().startsWith("mvn ") && r.arguments().contains("package")));
+    }
+
+    @Test
+    void theBuildStageCopiesFilesThatExistInTheRepository() {
+        List<Instruction> copies = build().all("COPY");
+        assertFalse(copies.isEmpty());
+        for (Instruction copy : copies) {
+            List<String> words = copy.words();
+            for (String source : words.subList(0, words.size() - 1)) {
+                assertTrue(Files.exists(PROJECT.resolve(source)), "COPY " + source + ": not in the repository");
+            }
+        }
+    }
+
+    @Test
+    void theFinalStageCopiesTheWholeFastJarThatTheBuildProduces() throws Exception {
+        String workdir = build().all("WORKDIR").get(0).arguments().strip();
+        Path output = PROJECT.resolve("target/quarkus-app");
+        assertTrue(Files.isRegularFile(output.resolve("quarkus-run.jar")), "run mvn package first");
+        Set<String> copied = new TreeSet<>();
+        for (Instruction copy : runtime().all("COPY")) {
+            List<String> words = copy.words();
+            assertTrue(words.get(0).equals("--from=build"), "the final stage copies from the build stage only: " + copy);
+            String destination = words.get(words.size() - 1);
+            assertTrue(destination.startsWith("/deployments/"), destination);
+            for (String source : words.subList(1, words.size() - 1)) {
+                assertTrue(source.startsWith(workdir + "/"), source + " is outside the build stage's " + workdir);
+                Path produced = PROJECT.resolve(source.substring(workdir.length() + 1));
+                if (source.endsWith("/")) {
+                    assertTrue(Files.isDirectory(produced), source + ": the build produces no such directory");
+                    try (Stream<Path> files = Files.list(produced)) {
+                        assertTrue(files.findAny().isPresent(), source + " is empty");
+                    }
+                } else {
+                    assertTrue(Files.isRegularFile(produced), source + ": the build produces no such file");
+                }
+                copied.add(output.relativize(produced).toString());
+            }
+        }
+        Set<String> layout;
+        try (Stream<Path> entries = Files.list(output)) {
+            layout = entries.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".txt"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(layout, copied, "every part of target/quarkus-app is in the image");
+        List<String> entrypoint = List.of(runtime().all("ENTRYPOINT").get(0).arguments()
+            .replaceAll("[\\[\\]\"]", "").split("\\s*,\\s*"));
+        assertEquals(List.of("java", "-jar", "/deployments/quarkus-run.jar"), entrypoint);
+    }
+
+    @Test
+    void theImageRunsAsANumericNonRootUserWithoutHealthcheck() {
+        List<Instruction> users = runtime().all("USER");
+        assertEquals(1, users.size());
+        String user = users.get(0).arguments().strip().split(":")[0];
+        assertTrue(user.matches("\\d+"), "USER must be numeric for runAsNonRoot: " + user);
+        assertTrue(Integer.parseInt(user) > 0, "USER must not be root");
+        assertTrue(stages.stream().allMatch(s -> s.all("HEALTHCHECK").isEmpty()), "probes live in the chart");
+        assertEquals(List.of("8080"), runtime().all("EXPOSE").stream().map(i -> i.arguments().strip()).toList());
+    }
+}
