@@ -35,7 +35,14 @@ public final class WorkloadRollout {
                 case StatefulSet -> StatefulSet.class;
                 case DaemonSet -> DaemonSet.class;
             };
-            HasMetadata workload = client.resources(type).inNamespace(namespace).withName(ref.name).get();
+            HasMetadata workload;
+            try {
+                workload = client.resources(type).inNamespace(namespace).withName(ref.name).get();
+            } catch (KubernetesClientException e) {
+                // not readable (e.g. 403): reported like a failed patch, the set's own outputs stand
+                missing.add(ref.kind + " " + ref.name + " (" + e.getCode() + ")");
+                continue;
+            }
             if (workload == null) {
                 missing.add(ref.kind + " " + ref.name);
                 continue;
