@@ -36,13 +36,13 @@ public final class Inputs {
         CertificateAuthority externalCa = switch (def.issuer().kind()) {
             case SELF_SIGNED -> null;
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(), "spec.issuer.ca.secretRef");
-            case KEYSTORE_SET -> caOfSet(source, def.issuer().reference(), 0);
+            case KEYSTORE_SET -> caOfSet(source, def.issuer().reference(), 0, "spec.issuer.keystoreSetRef");
         };
         List<X509Certificate> extra = new ArrayList<>();
         for (String bundle : def.truststore().trustBundles()) {
             TrustBundle tb = source.trustBundle(bundle).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
                 "TrustBundle " + bundle + " (spec.truststore.trustBundleRefs) does not exist").raise());
-            extra.addAll(trustedCertificates(tb, source));
+            extra.addAll(trustedCertificates(tb, source, def.name()));
         }
         Map<SlotName, Imported> imports = new java.util.EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
@@ -187,6 +187,15 @@ public final class Inputs {
 
     /** Every certificate of a TrustBundle's sources, in order; a problem names the source to fix. */
     public static List<X509Certificate> trustedCertificates(TrustBundle bundle, InputSource source) throws Problem.Raised {
+        return trustedCertificates(bundle, source, null);
+    }
+
+    /**
+     * As above, for the set {@code forSet}: a bundle naming that same set as a source does not wait
+     * for the set's CA (the set is what makes it); until it exists that source adds nothing.
+     */
+    static List<X509Certificate> trustedCertificates(TrustBundle bundle, InputSource source, String forSet)
+        throws Problem.Raised {
         String name = bundle.getMetadata().getName();
         List<X509Certificate> certificates = new ArrayList<>();
         List<TrustSource> sources = bundle.getSpec() == null || bundle.getSpec().sources == null ? List.of()
@@ -207,7 +216,13 @@ public final class Inputs {
             } else if (s.inline != null) {
                 certificates.addAll(pem(s.inline.getBytes(StandardCharsets.UTF_8), field + ".inline", field));
             } else if (s.keystoreSet != null) {
-                certificates.addAll(caOfSet(source, s.keystoreSet.name, 0).chain());
+                try {
+                    certificates.addAll(caOfSet(source, s.keystoreSet.name, 0, field + ".keystoreSet").chain());
+                } catch (Problem.Raised e) {
+                    if (!(s.keystoreSet.name.equals(forSet) && Problem.ISSUER_NOT_READY.equals(e.problem().reason()))) {
+                        throw e;
+                    }
+                }
             } else if (Boolean.TRUE.equals(s.systemCAs)) {
                 certificates.addAll(SystemTrust.certificates());
             }
@@ -231,31 +246,32 @@ public final class Inputs {
     }
 
     /** The CA a KeystoreSet signs with: what another set's issuer.keystoreSetRef gets. */
-    public static CertificateAuthority caOfSet(InputSource source, String setName, int depth) throws Problem.Raised {
+    public static CertificateAuthority caOfSet(InputSource source, String setName, int depth, String field)
+        throws Problem.Raised {
         if (depth > MAX_ISSUER_DEPTH) {
-            throw new Problem(Problem.INVALID_SPEC, "spec.issuer.keystoreSetRef: the chain of sets is too long or loops at "
+            throw new Problem(Problem.INVALID_SPEC, field + ": the chain of sets is too long or loops at "
                 + setName).raise();
         }
         KeystoreSet set = source.keystoreSet(setName).orElseThrow(() -> new Problem(Problem.ISSUER_NOT_READY,
-            "KeystoreSet " + setName + " (spec.issuer.keystoreSetRef) does not exist").raise());
+            "KeystoreSet " + setName + " (" + field + ") does not exist").raise());
         SetDefinition def;
         try {
             def = SetDefinition.of(set);
         } catch (Problem.Raised e) {
-            throw new Problem(Problem.ISSUER_NOT_READY, "KeystoreSet " + setName + " (spec.issuer.keystoreSetRef) is invalid: "
+            throw new Problem(Problem.ISSUER_NOT_READY, "KeystoreSet " + setName + " (" + field + ") is invalid: "
                 + e.problem().message()).raise();
         }
         return switch (def.issuer().kind()) {
             case SELF_SIGNED -> {
                 String caSecret = SetDefinition.caSecretName(def.secretName());
                 var data = source.secret(caSecret).orElseThrow(() -> new Problem(Problem.ISSUER_NOT_READY,
-                    "KeystoreSet " + setName + " (spec.issuer.keystoreSetRef) has not issued its CA yet (no Secret "
+                    "KeystoreSet " + setName + " (" + field + ") has not issued its CA yet (no Secret "
                         + caSecret + ")").raise());
                 yield Issuance.readCa(data, caSecret);
             }
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(),
                 "spec.issuer.ca.secretRef of KeystoreSet " + setName);
-            case KEYSTORE_SET -> caOfSet(source, def.issuer().reference(), depth + 1);
+            case KEYSTORE_SET -> caOfSet(source, def.issuer().reference(), depth + 1, field);
         };
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.crypto.CertificateAuthority;
 import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.KeyType;
@@ -200,6 +201,39 @@ class ImportTest {
             "password", "right".getBytes(StandardCharsets.UTF_8)));
         assertProblem(def("primary: {import: {keystore: {secretRef: {name: ks, key: store.p12},"
             + " passwordSecretRef: {name: ks}, alias: nope}}}"), Problem.BAD_INPUT, "has no private key entry 'nope'");
+    }
+
+    @Test
+    void aSetTrustingABundleThatNamesTheSetItselfIssuesFirstAndIsThenInIt() throws Exception {
+        KeystoreSet set = Manifests.STRICT.readValue("""
+            apiVersion: keystore.dev/v1alpha1
+            kind: KeystoreSet
+            metadata: {name: loop, namespace: ns}
+            spec:
+              tls: {dnsNames: [loop.ns.svc]}
+              truststore: {trustBundleRefs: [{name: mine}]}
+            """, KeystoreSet.class);
+        MapInputs inputs = new MapInputs();
+        inputs.sets.put("loop", set);
+        inputs.bundles.put("mine", Manifests.STRICT.readValue("""
+            apiVersion: keystore.dev/v1alpha1
+            kind: TrustBundle
+            metadata: {name: mine, namespace: ns}
+            spec:
+              sources: [{keystoreSet: {name: loop}}, {keystoreSet: {name: other}}]
+            """, TrustBundle.class));
+        SetDefinition def = SetDefinition.of(set);
+        // another set that does not exist yet still blocks, naming the bundle's source
+        Problem other = assertThrows(Problem.Raised.class, () -> Inputs.gather(def, inputs, Map.of())).problem();
+        assertEquals(Problem.ISSUER_NOT_READY, other.reason());
+        assertTrue(other.message().contains("TrustBundle mine spec.sources[1].keystoreSet"), other.message());
+        inputs.bundles.get("mine").getSpec().sources.remove(1);
+        // its own CA does not exist before its first run: that source waits for it instead of blocking it
+        ExistingState first = Inputs.gather(def, inputs, Map.of());
+        assertTrue(first.extraTrusted().isEmpty());
+        Outcome o = new Issuance(TestKeys.signerAt(TestKeys.T0)).run(def, first);
+        inputs.secrets.put(SetDefinition.caSecretName(def.secretName()), o.caRecord());
+        assertEquals(1, Inputs.gather(def, inputs, Map.of()).extraTrusted().size(), "then its CA comes through the bundle");
     }
 
     Problem assertProblem(SetDefinition def, String reason, String text) {

@@ -10,6 +10,8 @@ import java.util.Optional;
 final class MapInputs implements InputSource {
     final Map<String, Map<String, byte[]>> secrets;
     final Map<String, Map<String, byte[]>> configMaps;
+    final Map<String, KeystoreSet> sets = new HashMap<>();
+    final Map<String, TrustBundle> bundles = new HashMap<>();
 
     MapInputs(Map<String, Map<String, byte[]>> secrets, Map<String, Map<String, byte[]>> configMaps) {
         this.secrets = secrets;
@@ -27,7 +29,7 @@ final class MapInputs implements InputSource {
 
     @Override
     public Optional<KeystoreSet> keystoreSet(String name) {
-        return Optional.empty();
+        return Optional.ofNullable(sets.get(name));
     }
 
     @Override
@@ -37,6 +39,6 @@ final class MapInputs implements InputSource {
 
     @Override
     public Optional<TrustBundle> trustBundle(String name) {
-        return Optional.empty();
+        return Optional.ofNullable(bundles.get(name));
     }
 }
