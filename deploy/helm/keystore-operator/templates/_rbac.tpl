@@ -37,5 +37,5 @@ shows a step of a KeystoreSet + TrustBundle scenario fail.
 - apiGroups: [coordination.k8s.io]
   resources: [leases]
   resourceNames: [keystore-operator]
-  verbs: [get, update]
+  verbs: [get, update, patch]
 {{- end }}

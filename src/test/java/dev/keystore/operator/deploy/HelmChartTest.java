@@ -133,7 +133,7 @@ class HelmChartTest {
             .distinct().toList());
         assertEquals(List.of("create"), lease.getRules().get(0).getVerbs());
         assertEquals(List.of("keystore-operator"), lease.getRules().get(1).getResourceNames());
-        assertEquals(List.of("get", "update"), lease.getRules().get(1).getVerbs());
+        assertEquals(List.of("get", "update", "patch"), lease.getRules().get(1).getVerbs());
         RoleBinding binding = rendered.one(RoleBinding.class);
         assertEquals(lease.getMetadata().getName(), binding.getRoleRef().getName());
         assertServiceAccount(binding.getSubjects(), rendered.one(ServiceAccount.class));
