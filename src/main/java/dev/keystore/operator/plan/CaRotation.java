@@ -1,6 +1,7 @@
 package dev.keystore.operator.plan;
 
 import dev.keystore.operator.crypto.CertificateAuthority;
+import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.Signer;
 import java.nio.charset.StandardCharsets;
@@ -60,14 +61,15 @@ public final class CaRotation {
         return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(RENEW_DIVISOR));
     }
 
-    public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, List<String> notices)
+    public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, KeySource keys,
+                                List<String> notices)
         throws Problem.Raised {
         Instant now = signer.clock().instant();
         Duration grace = grace(def.issuer().duration());
         String secret = SetDefinition.caSecretName(def.secretName());
         if (record.isEmpty()) {
             notices.add("Generated a new self-signed CA");
-            return state(newCa(def, signer), null, null, null, null, grace, record);
+            return state(newCa(def, signer, keys), null, null, null, null, grace, record);
         }
         CertificateAuthority signing = Issuance.readCa(record, secret);
         CertificateAuthority next = record.containsKey(NEXT_CERT)
@@ -92,13 +94,13 @@ public final class CaRotation {
         if (previous == null && !now.isBefore(renewalTime(signing.certificate()))) {
             notices.add("Introduced a new CA, trusted beside the current one; leaves move to it in "
                 + GoDuration.format(grace));
-            return state(signing, newCa(def, signer), now, null, null, grace, record);
+            return state(signing, newCa(def, signer, keys), now, null, null, grace, record);
         }
         return state(signing, null, null, previous, previousSince, grace, record);
     }
 
-    private static CertificateAuthority newCa(SetDefinition def, Signer signer) {
-        return signer.selfSignedCa(def.issuer().subject(), def.issuer().keyType().generate(signer.random()),
+    private static CertificateAuthority newCa(SetDefinition def, Signer signer, KeySource keys) {
+        return signer.selfSignedCa(def.issuer().subject(), keys.keyPair(def.issuer().keyType()),
             def.issuer().duration());
     }
 

@@ -6,6 +6,7 @@ import dev.keystore.operator.api.v1alpha1.SlotSpec;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.plan.SetDefinition;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import dev.keystore.operator.crypto.KeyPool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -40,12 +41,17 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
 
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
+    private final KeyPool keys;
 
     /**
      * The newest status written per set (by uid). The informer cache may still show an older one
      * right after a write; reconciling from that could act on a rotation token twice.
      */
     private final Map<String, KeystoreSetStatus> written = new ConcurrentHashMap<>();
+
+    public KeystoreSetReconciler(KeyPool keys) {
+        this.keys = keys;
+    }
 
     @Override
     public UpdateControl<KeystoreSet> reconcile(KeystoreSet set, Context<KeystoreSet> context) {
@@ -54,7 +60,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
         if (known != null) {
             set.setStatus(known);
         }
-        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random).reconcile(set);
+        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random, keys).reconcile(set);
         String before = set.getStatus() == null ? null : StatusPatch.json(set.getStatus());
         if (!StatusPatch.json(result.status()).equals(before)) {
             StatusPatch.replace(context.getClient(), set, result.status());

@@ -6,6 +6,7 @@ import dev.keystore.operator.api.v1alpha1.KeystoresStatus;
 import dev.keystore.operator.api.v1alpha1.SlotStatus;
 import dev.keystore.operator.api.v1alpha1.TruststoreStatus;
 import dev.keystore.operator.config.Snippets;
+import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.dependent.CaSecret;
 import dev.keystore.operator.dependent.InternalKeySecret;
@@ -52,9 +53,13 @@ public final class KeystoreSetSync {
     private final EventRecorder events;
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random) {
+        this(client, clock, random, KeySource.generating(random));
+    }
+
+    public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys) {
         this.client = client;
         this.clock = clock;
-        this.issuance = new Issuance(new Signer(clock, random));
+        this.issuance = new Issuance(new Signer(clock, random), keys);
         this.events = new EventRecorder(client, clock);
     }
 
