@@ -36,6 +36,8 @@ public final class CaRotation {
     static final String PREVIOUS_CERT = "previous.crt";
     static final String PREVIOUS_SINCE = "previous.since";
     static final Duration MAX_GRACE = Duration.ofHours(24);
+    /** The notice of a set's first CA. */
+    public static final String NEW_CA = "Generated a new self-signed CA";
     /** A CA is replaced when less than this share of its lifetime is left. */
     private static final int RENEW_DIVISOR = 3;
 
@@ -68,7 +70,7 @@ public final class CaRotation {
         Duration grace = grace(def.issuer().duration());
         String secret = SetDefinition.caSecretName(def.secretName());
         if (record.isEmpty()) {
-            notices.add("Generated a new self-signed CA");
+            notices.add(NEW_CA);
             return state(newCa(def, signer, keys), null, null, null, null, grace, record);
         }
         CertificateAuthority signing = Issuance.readCa(record, secret);

@@ -13,6 +13,7 @@ import dev.keystore.operator.dependent.InternalKeySecret;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.OutputSecret;
 import dev.keystore.operator.dependent.WorkloadRollout;
+import dev.keystore.operator.plan.CaRotation;
 import dev.keystore.operator.plan.Inputs;
 import dev.keystore.operator.plan.Issuance;
 import dev.keystore.operator.plan.Outcome;
@@ -105,15 +106,18 @@ public final class KeystoreSetSync {
         boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
             inputs.secretObject(def.secretName()));
 
+        // A new set's first issuance is told by its status (Ready, revision 1) alone, so that a new set
+        // costs four writes (three Secrets and the status); Events tell what changes after that.
+        boolean firstIssue = Optional.ofNullable(previous.revision).orElse(0L) == 0;
         for (String notice : outcome.notices()) {
             if (notice.startsWith("Refused")) {
                 events.warning(set, "RotationRefused", notice);
-            } else {
+            } else if (!(firstIssue && CaRotation.NEW_CA.equals(notice))) {
                 events.normal(set, "KeyMaterial", notice);
             }
         }
         long revision = Optional.ofNullable(previous.revision).orElse(0L) + (changed ? 1 : 0);
-        if (changed) {
+        if (changed && !firstIssue) {
             events.normal(set, "Issued", "Secret " + def.secretName() + " written (revision " + revision + "): "
                 + describe(outcome));
         }
