@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 bash hack/install-kube-apiserver.sh
 mvn -B -q -Pbench package -DskipTests
 mvn -B -q -f bench/bare-operator/pom.xml package -DskipTests
-mkdir -p target/bench
+rm -rf target/bench && mkdir -p target/bench
 java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.keystore.operator.bench.BenchRun \
   2>&1 | tee target/bench/bench.log

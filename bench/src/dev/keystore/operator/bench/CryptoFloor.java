@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
-@Warmup(iterations = 1, time = 2)
+@Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 2)
 public class CryptoFloor {
     private static final char[] PASSWORD = "bench-password".toCharArray();
@@ -82,11 +82,14 @@ public class CryptoFloor {
     }
 
     @Benchmark
+    @Warmup(iterations = 1, time = 2)
     public KeyPair keygenRsa2048() {
         return KeyType.rsa(2048).generate(random);
     }
 
     @Benchmark
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 3, time = 3)
     public KeyPair keygenRsa3072() {
         return KeyType.rsa(3072).generate(random);
     }
@@ -150,19 +153,22 @@ public class CryptoFloor {
     }
 
     @Benchmark
-    @Measurement(iterations = 2, time = 2)
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 2, time = 3)
     public Map<String, byte[]> buildTlsOnlyEc() throws Exception {
         return build(tlsOnlyEc, ExistingState.empty());
     }
 
     @Benchmark
-    @Measurement(iterations = 2, time = 4)
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 3, time = 5)
     public Map<String, byte[]> buildWso2() throws Exception {
         return build(wso2, ExistingState.empty());
     }
 
     @Benchmark
-    @Measurement(iterations = 2, time = 3)
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 3, time = 4)
     public Map<String, byte[]> buildWso2ExistingCa() throws Exception {
         return build(wso2ExistingCa, new ExistingState(Map.of(), Map.of(), Map.of(), null, rsaCa, List.of(), Map.of()));
     }

@@ -21,7 +21,7 @@ final class RenderVsKeytool {
         List<Double> render = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            Path dir = work.resolve("render-vs-keytool/run" + i);
+            Path dir = Files.createTempDirectory(work, "render-vs-keytool-");
             keytool.add(wall(project, List.of("bash", project.resolve("bench/keytool-flow.sh").toString(),
                 dir.resolve("keytool").toString())));
             render.add(wall(project, List.of(Machine.javaBinary(), "-jar", jar.toString(), "render", "-f",

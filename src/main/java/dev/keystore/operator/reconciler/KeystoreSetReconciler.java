@@ -9,6 +9,7 @@ import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.crypto.KeyPool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -33,7 +34,8 @@ import java.util.stream.Collectors;
  * Reconciles KeystoreSets. Reacts to the set, to the Secrets it writes or references, and to the
  * sets it signs with; renewals are scheduled for the earliest renewal time.
  */
-@ControllerConfiguration(name = "keystoreset", generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "keystoreset", generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SetInputChange.class))
 public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
     static final String SECRET_INDEX = "referenced-secrets";
     static final String ISSUER_INDEX = "issuer-sets";
@@ -88,7 +90,9 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             .withSecondaryToPrimaryMapper(bundle -> setsUsingBundle(context, bundle.getMetadata().getNamespace(),
                 bundle.getMetadata().getName())).build(), context);
         var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
-            .withName("secrets")
+            .withName("secrets").withItemStore(new MetadataOnlyStore<>(Secret::new))
+            .withOnAddFilter(secret -> !writtenForItsOwnSet(secret, context.getPrimaryCache()
+                .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())))
             .withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = context.getPrimaryCache()
@@ -104,7 +108,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 return ids;
             }).build(), context);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
-            .withName("config-maps")
+            .withName("config-maps").withItemStore(new MetadataOnlyStore<>(ConfigMap::new))
             .withSecondaryToPrimaryMapper(cm -> {
                 String ns = cm.getMetadata().getNamespace();
                 Set<ResourceID> ids = new java.util.HashSet<>();
@@ -113,11 +117,23 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 return ids;
             }).build(), context);
         var issuers = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
-            .withName("issuer-sets")
+            .withName("issuer-sets").withItemStore(new MetadataOnlyStore<>(KeystoreSet::new))
             .withSecondaryToPrimaryMapper(issuer -> context.getPrimaryCache()
                 .byIndex(ISSUER_INDEX, issuer.getMetadata().getNamespace() + "/" + issuer.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
         return List.of(secrets, issuers, bundles, configMaps);
+    }
+
+    /**
+     * A Secret the operator wrote for a set, that no other set reads ({@code readers}: the sets that
+     * reference it): its creation is the operator's own write (or the informer's first listing),
+     * and that set was reconciled anyway.
+     */
+    static boolean writtenForItsOwnSet(Secret secret, List<KeystoreSet> readers) {
+        var labels = secret.getMetadata().getLabels();
+        String owner = labels == null || !ManagedSecret.MANAGED_BY.equals(labels.get(ManagedSecret.MANAGED_BY_LABEL)) ? null
+            : labels.get(ManagedSecret.SET_LABEL);
+        return owner != null && readers.stream().allMatch(set -> owner.equals(set.getMetadata().getName()));
     }
 
     private static Set<ResourceID> setsUsingBundle(EventSourceContext<KeystoreSet> context, String ns, String bundle) {
