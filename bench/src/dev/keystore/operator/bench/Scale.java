@@ -29,6 +29,12 @@ final class Scale {
     static int RESYNCS = 10;
     static final int CLIENT_THREADS = 8;
     static final Duration QUIET_WINDOW = Duration.ofSeconds(1);
+    /**
+     * The JVM as a pod with a 512 MiB memory limit gets it (max heap a quarter of that, Serial GC):
+     * with default flags on this 24 GiB machine the heap may grow to 6 GiB and RSS measures garbage
+     * not yet collected rather than what the operator holds.
+     */
+    static final List<String> POD_JVM = List.of("-XX:MaxRAM=512m");
     /** CPU per quiet window below which the operator counts as done: 5% of a core. */
     static final double QUIET_CPU_MS = 50;
 
@@ -41,10 +47,11 @@ final class Scale {
     static void run(BenchCluster cluster, ReadyWatch watch, Path project, Floor floor, Report report,
                     Startup.Idle idle) throws Exception {
         Path jar = project.resolve("target/quarkus-app/quarkus-run.jar");
-        var op = cluster.start("scale", jar, List.of(), Map.of());
+        var op = cluster.start("scale", jar, POD_JVM, Map.of());
         Thread.sleep(10_000);
         op.awaitQuiet(QUIET_WINDOW, QUIET_CPU_MS, Duration.ofMinutes(2));
         double rssBefore = op.rssMiB();
+        double heapBefore0 = op.liveHeapMiB();
 
         int cores = Runtime.getRuntime().availableProcessors();
         Burst ec = burst(cluster, watch, project, op, Shape.TLS_ONLY_EC, "scale-ec", EC_SETS,
@@ -58,7 +65,8 @@ final class Scale {
 
         StringBuilder md = new StringBuilder("## 5. Scale\n\n");
         md.append("Sets created at once by ").append(CLIENT_THREADS).append(" client threads into an empty namespace, with ")
-            .append("the operator running (default pool); rate = sets / (first create -> last Ready). The ceiling is ")
+            .append("the operator running (default pool; JVM `").append(String.join(" ", POD_JVM))
+            .append("`, as in a pod with a 512 MiB limit); rate = sets / (first create -> last Ready). The ceiling is ")
             .append(cores).append(" cores / the shape's mean in-process build time from (1), i.e. all cores doing ")
             .append("nothing but crypto. API requests are the operator's, counted in the API server's audit log ")
             .append("(`--audit-log-path`, policy level Metadata, stage ResponseComplete, the harness's own requests ")
@@ -120,7 +128,7 @@ final class Scale {
 
         op.stop();
         long restartMark = cluster.auditMark();
-        var restarted = cluster.start("scale-restarted", jar, List.of(), Map.of());
+        var restarted = cluster.start("scale-restarted", jar, POD_JVM, Map.of());
         Thread.sleep(10_000);
         restarted.awaitQuiet(QUIET_WINDOW, QUIET_CPU_MS, Duration.ofMinutes(5));
         int restartWrites = changed(versions, managedSecretVersions(cluster)) - resyncWrites;
@@ -154,22 +162,25 @@ final class Scale {
         double rssAfterUnrelated = restarted.rssMiB();
         double added = rssUnrelated - rssIdleRestarted;
         double addedAfterGc = rssAfterUnrelated - rssBeforeUnrelated;
-        report.target("7", "operator RSS, idle (startup rounds: 3 sets)", "(figure)", Stats.num(idle.rssMiB(), 0)
-            + " MiB (live heap " + Stats.num(idle.liveHeapMiB(), 1) + " MiB)", null);
+        report.target("7", "operator RSS, idle", "(figure)", Stats.num(rssBefore, 0) + " MiB in a 512 MiB pod JVM ("
+            + Stats.num(idle.rssMiB(), 0) + " MiB with default flags)", null);
         report.target("7", "operator RSS with " + EC_SETS + " sets", "<= 150 MB", Stats.num(rss1000, 0) + " MiB ("
             + Stats.num(rss1000AfterGc, 0) + " after a full GC; live heap " + Stats.num(heap1000, 1) + " MiB)",
             rss1000 * 1.048576 <= 150);
-        report.target("7", "RSS added by " + UNRELATED_SECRETS + " unrelated Secrets", "<= 5 MB",
-            Stats.num(added, 1) + " MiB (live heap +" + Stats.num(heapAfter - heapBefore, 1) + " MiB)",
-            added * 1.048576 <= 5);
+        report.target("7", "RSS added by " + UNRELATED_SECRETS + " unrelated Secrets (after a full GC each time)", "<= 5 MB",
+            Stats.num(addedAfterGc, 1) + " MiB (live heap +" + Stats.num(heapAfter - heapBefore, 1) + " MiB; "
+                + Stats.num(added, 1) + " MiB without the GCs)", addedAfterGc * 1.048576 <= 5);
         report.section("## 7. Memory\n\n"
-            + "VmRSS of the operator JVM from /proc/<pid>/status (default JVM flags), and the live heap after a full "
-            + "GC (`jcmd <pid> GC.run`, `GC.heap_info`).\n\n"
+            + "VmRSS of the operator JVM from /proc/<pid>/status and the live heap after a full GC (`jcmd <pid> GC.run`, "
+            + "`GC.heap_info`). From the scale run on, the JVM runs with `" + String.join(" ", POD_JVM) + "`: what a pod "
+            + "with a 512 MiB memory limit gives it (max heap 128 MiB, Serial GC). The idle row and the table in (3) are "
+            + "with default flags (max heap a quarter of this machine's RAM, G1), where RSS mostly measures garbage "
+            + "not yet collected.\n\n"
             + "| when | RSS | live heap |\n|---|---|---|\n"
-            + "| idle, 3 sets (after the startup rounds) | " + Stats.num(idle.rssMiB(), 0) + " MiB | "
+            + "| default flags, idle with 3 sets (after the startup rounds) | " + Stats.num(idle.rssMiB(), 0) + " MiB | "
             + Stats.num(idle.liveHeapMiB(), 1) + " MiB |\n"
-            + "| scale run start (" + (watch.readyIn(ApplyToReady.NS) + watch.readyIn(Startup.NS)) + " sets from (3) and (4)) | "
-            + Stats.num(rssBefore, 0) + " MiB | |\n"
+            + "| pod JVM, idle with the " + (watch.readyIn(ApplyToReady.NS) + watch.readyIn(Startup.NS))
+            + " sets from (3) and (4) | " + Stats.num(rssBefore, 0) + " MiB | " + Stats.num(heapBefore0, 1) + " MiB |\n"
             + "| + " + EC_SETS + " tls-only EC sets Ready | " + Stats.num(rss1000, 0) + " MiB (" + Stats.num(rss1000AfterGc, 0)
             + " after GC) | " + Stats.num(heap1000, 1) + " MiB |\n"
             + "| + " + WSO2_SETS + " WSO2 sets Ready | " + Stats.num(rssAll, 0) + " MiB | |\n"
