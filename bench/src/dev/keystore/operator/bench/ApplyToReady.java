@@ -52,13 +52,10 @@ final class ApplyToReady {
                     applyAndWait(cluster, watch, project, shape, mode + "-warm-" + n++);
                 }
             }
-            if (pool) {
-                Thread.sleep(8_000); // the pool fills every type the warm-up sets used
-            }
             for (Shape shape : Shape.values()) {
                 List<Double> samples = new ArrayList<>();
                 for (int i = 0; i < SAMPLES; i++) {
-                    Thread.sleep(pause(shape, pool).toMillis());
+                    settle(op);
                     samples.add(applyAndWait(cluster, watch, project, shape, mode + "-" + n++));
                 }
                 (pool ? on : off).put(shape, Stats.of(samples));
@@ -84,9 +81,8 @@ final class ApplyToReady {
         md.append("From the harness's `create` to the watch event that shows `Ready=True`; every set new (all keys new), ")
             .append(SAMPLES).append(" sets per shape after ").append(WARMUPS).append(" warm-up sets per shape, one at a ")
             .append("time. Pool off: `KEYSTORE_OPERATOR_KEY_POOL_SIZE=0`; pool on: the default (3 pairs per key type in ")
-            .append("use), given time to refill between sets (").append(pause(Shape.TLS_ONLY_EC, true).toMillis()).append(" / ")
-            .append(pause(Shape.WSO2, true).toMillis()).append(" / ").append(pause(Shape.WSO2_EXISTING_CA, true).toMillis())
-            .append(" ms). The floor is the shape's in-process build from (1); target: <= 1.3 x floor + 50 ms, for the ")
+            .append("use). Before each set the harness waits until the operator process has used no CPU for two 250 ms ")
+            .append("windows (with the pool on: refilled). The floor is the shape's in-process build from (1); target: <= 1.3 x floor + 50 ms, for the ")
             .append("p50 against the floor's p50 and the p95 against the floor's p95.\n\n");
         md.append("| shape | pool | p50 | p95 | floor p50 / p95 | p50 bound | p95 bound | met (p50, p95) |\n")
             .append("|---|---|---|---|---|---|---|---|\n");
@@ -127,16 +123,14 @@ final class ApplyToReady {
         report.section(md.toString());
     }
 
-    /** How long to leave between sets: with the pool, time to refill what the last set took. */
-    static Duration pause(Shape shape, boolean pool) {
-        if (!pool) {
-            return Duration.ofMillis(300);
-        }
-        return switch (shape) {
-            case TLS_ONLY_EC -> Duration.ofMillis(800);
-            case WSO2 -> Duration.ofMillis(3500);
-            case WSO2_EXISTING_CA -> Duration.ofMillis(2500);
-        };
+    /**
+     * Between sets: past the pool's quiet period, then until the operator process uses no CPU (its
+     * pool refilled, no reconciliation left), so that each set meets a warm pool and an idle operator
+     * however busy the machine is.
+     */
+    static void settle(BenchCluster.OperatorProcess op) throws InterruptedException {
+        Thread.sleep(400);
+        op.awaitQuiet(Duration.ofMillis(250), 20, Duration.ofSeconds(30));
     }
 
     static double applyAndWait(BenchCluster cluster, ReadyWatch watch, Path project, Shape shape, String name)
