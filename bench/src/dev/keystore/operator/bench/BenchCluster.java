@@ -148,6 +148,18 @@ final class BenchCluster implements AutoCloseable {
         return counts;
     }
 
+    /** The pids of the processes that serve the API: kube-apiserver and etcd (started by kube-api-test). */
+    static Map<String, Long> serverPids() {
+        Map<String, Long> pids = new TreeMap<>();
+        ProcessHandle.current().descendants().forEach(p -> p.info().command().ifPresent(c -> {
+            String name = Path.of(c).getFileName().toString();
+            if (name.equals("kube-apiserver") || name.equals("etcd")) {
+                pids.put(name, p.pid());
+            }
+        }));
+        return pids;
+    }
+
     static boolean isWrite(String verbAndResource) {
         String verb = verbAndResource.substring(0, verbAndResource.indexOf(' '));
         return List.of("create", "update", "patch", "delete", "deletecollection").contains(verb);

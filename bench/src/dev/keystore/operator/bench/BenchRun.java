@@ -63,5 +63,6 @@ public final class BenchRun {
         Path out = parts.equals(ALL) && !quick ? project.resolve("docs/benchmarks.md") : work.resolve("benchmarks.md");
         report.write(project, out, machine, started, Instant.now());
         System.out.println("[bench] wrote " + out);
+        System.exit(0); // the clients' and the API server's non-daemon threads would keep the JVM alive
     }
 }

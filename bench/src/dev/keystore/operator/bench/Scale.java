@@ -30,15 +30,21 @@ final class Scale {
     static final int CLIENT_THREADS = 8;
     static final Duration QUIET_WINDOW = Duration.ofSeconds(1);
     /**
-     * The JVM as a pod with a 512 MiB memory limit gets it (max heap a quarter of that, Serial GC):
-     * with default flags on this 24 GiB machine the heap may grow to 6 GiB and RSS measures garbage
-     * not yet collected rather than what the operator holds.
+     * The JVM as JDK 17 sets itself up in a pod with a 512 MiB memory limit: max heap a quarter of
+     * that, and Serial GC (under 1792 MB it is not a "server class machine"; -XX:MaxRAM alone sizes
+     * the heap but keeps G1). With default flags on this 24 GiB machine the heap may grow to 6 GiB
+     * and RSS measures garbage not yet collected rather than what the operator holds.
      */
-    static final List<String> POD_JVM = List.of("-XX:MaxRAM=512m");
+    static final List<String> POD_JVM = List.of("-XX:MaxRAM=512m", "-XX:+UseSerialGC");
     /** CPU per quiet window below which the operator counts as done: 5% of a core. */
     static final double QUIET_CPU_MS = 50;
 
-    record Burst(int sets, double seconds, double perSecond, double ceiling, Map<String, Integer> requests) {
+    record Burst(int sets, double seconds, double perSecond, double ceiling, Map<String, Integer> requests,
+                 Map<String, Double> cpuPerSet) {
+        double cpuPerSetTotal() {
+            return cpuPerSet.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
         int writes() {
             return requests.entrySet().stream().filter(e -> BenchCluster.isWrite(e.getKey())).mapToInt(Map.Entry::getValue).sum();
         }
@@ -87,6 +93,27 @@ final class Scale {
             report.target("5", "API writes per new set, " + e.getKey().title, "<= 4", Stats.num(writesPerSet, 2),
                 writesPerSet <= 4);
         }
+        md.append("\nCPU time per set during each burst (until the operator was idle again), from /proc/<pid>/stat, ")
+            .append("against the shape's mean in-process floor from (1):\n\n")
+            .append("| shape | floor | operator | kube-apiserver | etcd | harness | all | all-process ceiling |\n")
+            .append("|---|---|---|---|---|---|---|---|\n");
+        for (var e : List.of(Map.entry(Shape.TLS_ONLY_EC, ec), Map.entry(Shape.WSO2, wso2))) {
+            Burst b = e.getValue();
+            Map<String, Double> c = b.cpuPerSet();
+            md.append("| ").append(e.getKey().title).append(" | ").append(Stats.ms(floor.build(e.getKey()).mean()))
+                .append(" | ").append(Stats.ms(c.getOrDefault("operator", Double.NaN))).append(" (")
+                .append(Stats.num(c.getOrDefault("operator", Double.NaN) / floor.build(e.getKey()).mean(), 1)).append("x) | ")
+                .append(Stats.ms(c.getOrDefault("kube-apiserver", Double.NaN))).append(" | ")
+                .append(Stats.ms(c.getOrDefault("etcd", Double.NaN))).append(" | ")
+                .append(Stats.ms(c.getOrDefault("harness", Double.NaN))).append(" | ").append(Stats.ms(b.cpuPerSetTotal()))
+                .append(" | ").append(Stats.num(cores * 1000 / b.cpuPerSetTotal(), 1)).append(" sets/s |\n");
+            report.target("5", "operator CPU per set, " + e.getKey().title, "(figure)",
+                Stats.ms(c.getOrDefault("operator", Double.NaN)) + " (" + Stats.num(c.getOrDefault("operator", Double.NaN)
+                    / floor.build(e.getKey()).mean(), 1) + "x the floor's mean); all processes "
+                    + Stats.ms(b.cpuPerSetTotal()), null);
+        }
+        md.append("\nThe last column is what the two cores could do if these processes had the machine to themselves: the ")
+            .append("API server, etcd and the harness share the cores the crypto ceiling assumes the operator has alone.");
         report.section(md.toString());
 
         // (6) quiet: forced resyncs (an annotation on each set triggers a reconcile), then a restart
@@ -173,7 +200,7 @@ final class Scale {
         report.section("## 7. Memory\n\n"
             + "VmRSS of the operator JVM from /proc/<pid>/status and the live heap after a full GC (`jcmd <pid> GC.run`, "
             + "`GC.heap_info`). From the scale run on, the JVM runs with `" + String.join(" ", POD_JVM) + "`: what a pod "
-            + "with a 512 MiB memory limit gives it (max heap 128 MiB, Serial GC). The idle row and the table in (3) are "
+            + "with a 512 MiB memory limit gets (max heap 128 MiB, Serial GC). The idle row and the table in (3) are "
             + "with default flags (max heap a quarter of this machine's RAM, G1), where RSS mostly measures garbage "
             + "not yet collected.\n\n"
             + "| when | RSS | live heap |\n|---|---|---|\n"
@@ -197,6 +224,11 @@ final class Scale {
                                Shape shape, String ns, int count, double ceiling) throws Exception {
         cluster.createNamespace(ns);
         long mark = cluster.auditMark();
+        Map<String, Long> pids = new java.util.TreeMap<>(BenchCluster.serverPids());
+        pids.put("operator", op.pid());
+        pids.put("harness", ProcessHandle.current().pid());
+        Map<String, Double> cpuBefore = new java.util.TreeMap<>();
+        pids.forEach((name, pid) -> cpuBefore.put(name, Machine.cpuMillis(pid)));
         long start = System.nanoTime();
         parallel(count, i -> cluster.client.resource(shape.named(project, ns, ns + "-" + i)).create());
         long last = 0;
@@ -206,7 +238,10 @@ final class Scale {
         double seconds = (last - start) / 1e9;
         Thread.sleep(3_000);
         op.awaitQuiet(QUIET_WINDOW, QUIET_CPU_MS, Duration.ofMinutes(2));
-        return new Burst(count, seconds, count / seconds, ceiling, cluster.operatorRequests(mark, BenchCluster.inNamespace(ns)));
+        Map<String, Double> cpuPerSet = new java.util.TreeMap<>();
+        pids.forEach((name, pid) -> cpuPerSet.put(name, (Machine.cpuMillis(pid) - cpuBefore.get(name)) / count));
+        return new Burst(count, seconds, count / seconds, ceiling, cluster.operatorRequests(mark, BenchCluster.inNamespace(ns)),
+            cpuPerSet);
     }
 
     private static Map<String, String> managedSecretVersions(BenchCluster cluster) {
