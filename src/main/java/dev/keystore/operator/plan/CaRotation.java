@@ -1,6 +1,7 @@
 package dev.keystore.operator.plan;
 
 import dev.keystore.operator.crypto.CertificateAuthority;
+import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.Signer;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,8 @@ public final class CaRotation {
     static final String PREVIOUS_SINCE = "previous.since";
     static final String ISSUER_CERT = "issuer.crt";
     static final Duration MAX_GRACE = Duration.ofHours(24);
+    /** The notice of a set's first CA. */
+    public static final String NEW_CA = "Generated a new self-signed CA";
     /** A CA is replaced when less than this share of its lifetime is left. */
     private static final int RENEW_DIVISOR = 3;
 
@@ -66,15 +69,16 @@ public final class CaRotation {
         return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(RENEW_DIVISOR));
     }
 
-    public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, List<String> notices)
+    public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, KeySource keys,
+                                List<String> notices)
         throws Problem.Raised {
         Instant now = signer.clock().instant();
         Duration grace = grace(def.issuer().duration());
         String secret = SetDefinition.caSecretName(def.secretName());
         if (!record.containsKey(CERT)) {
             // none yet, or the record of an issuer the set followed before it was self-signed
-            notices.add("Generated a new self-signed CA");
-            return state(newCa(def, signer), null, null, null, null, grace, record);
+            notices.add(NEW_CA);
+            return state(newCa(def, signer, keys), null, null, null, null, grace, record);
         }
         CertificateAuthority signing = Issuance.readCa(record, secret);
         CertificateAuthority next = record.containsKey(NEXT_CERT)
@@ -99,7 +103,7 @@ public final class CaRotation {
         if (previous == null && !now.isBefore(renewalTime(signing.certificate()))) {
             notices.add("Introduced a new CA, trusted beside the current one; leaves move to it in "
                 + GoDuration.format(grace));
-            return state(signing, newCa(def, signer), now, null, null, grace, record);
+            return state(signing, newCa(def, signer, keys), now, null, null, grace, record);
         }
         return state(signing, null, null, previous, previousSince, grace, record);
     }
@@ -157,8 +161,8 @@ public final class CaRotation {
         }
     }
 
-    private static CertificateAuthority newCa(SetDefinition def, Signer signer) {
-        return signer.selfSignedCa(def.issuer().subject(), def.issuer().keyType().generate(signer.random()),
+    private static CertificateAuthority newCa(SetDefinition def, Signer signer, KeySource keys) {
+        return signer.selfSignedCa(def.issuer().subject(), keys.keyPair(def.issuer().keyType()),
             def.issuer().duration());
     }
 

@@ -6,6 +6,7 @@ import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.Fingerprints;
 import dev.keystore.operator.crypto.KeyAndChain;
 import dev.keystore.operator.crypto.KeyMatch;
+import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.KeyType;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.Signer;
@@ -51,9 +52,17 @@ public final class Issuance {
     public static final String REFUSED = "Refused";
 
     private final Signer signer;
+    private final KeySource keys;
 
+    /** Generates every new key pair on the spot (render, tests). */
     public Issuance(Signer signer) {
+        this(signer, KeySource.generating(signer.random()));
+    }
+
+    /** Takes new key pairs from {@code keys}, e.g. the operator's warm {@link dev.keystore.operator.crypto.KeyPool}. */
+    public Issuance(Signer signer, KeySource keys) {
         this.signer = signer;
+        this.keys = keys;
     }
 
     public Outcome run(SetDefinition def, ExistingState existing) throws Problem.Raised {
@@ -73,7 +82,7 @@ public final class Issuance {
         List<X509Certificate> issuerTrust;
         Instant caStep = null;
         if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED) {
-            CaRotation.State state = CaRotation.advance(def, existing.caRecord(), signer, notices);
+            CaRotation.State state = CaRotation.advance(def, existing.caRecord(), signer, keys, notices);
             ca = state.signing();
             issuerTrust = state.trusted();
             caRecord = state.record();
@@ -378,7 +387,7 @@ public final class Issuance {
     }
 
     private KeyAndChain freshlyIssued(SlotDefinition slot, CertificateAuthority ca) {
-        var pair = slot.keyType().generate(signer.random());
+        var pair = keys.keyPair(slot.keyType());
         return issue(slot, ca, pair.getPublic(), pair.getPrivate());
     }
 

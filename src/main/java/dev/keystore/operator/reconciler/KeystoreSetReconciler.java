@@ -6,8 +6,10 @@ import dev.keystore.operator.api.v1alpha1.SlotSpec;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.plan.SetDefinition;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import dev.keystore.operator.crypto.KeyPool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -32,7 +34,8 @@ import java.util.stream.Collectors;
  * Reconciles KeystoreSets. Reacts to the set, to the Secrets it writes or references, and to the
  * sets it signs with; renewals are scheduled for the earliest renewal time.
  */
-@ControllerConfiguration(name = "keystoreset", generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "keystoreset", generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SetInputChange.class))
 public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
     static final String SECRET_INDEX = "referenced-secrets";
     static final String ISSUER_INDEX = "issuer-sets";
@@ -40,6 +43,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
 
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
+    private final KeyPool keys;
 
     /**
      * The newest status written per set (by uid). The informer cache may still show an older one
@@ -48,8 +52,9 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
     private final Map<String, KeystoreSetStatus> written = new ConcurrentHashMap<>();
     private final KeystoreMetrics metrics;
 
-    public KeystoreSetReconciler(KeystoreMetrics metrics) {
+    public KeystoreSetReconciler(KeystoreMetrics metrics, KeyPool keys) {
         this.metrics = metrics;
+        this.keys = keys;
     }
 
     @Override
@@ -60,7 +65,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
         if (known != null) {
             set.setStatus(known);
         }
-        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random).reconcile(set);
+        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random, keys).reconcile(set);
         String before = set.getStatus() == null ? null : StatusPatch.json(set.getStatus());
         if (!StatusPatch.json(result.status()).equals(before)) {
             StatusPatch.replace(context.getClient(), set, result.status());
@@ -97,8 +102,9 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             .withSecondaryToPrimaryMapper(bundle -> setsUsingBundle(context, bundle.getMetadata().getNamespace(),
                 bundle.getMetadata().getName())).build(), context);
         var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
-            .withItemStore(MetadataOnlyStore.secrets())
-            .withName("secrets")
+            .withName("secrets").withItemStore(new MetadataOnlyStore<>(Secret::new))
+            .withOnAddFilter(secret -> !writtenForItsOwnSet(secret, context.getPrimaryCache()
+                .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())))
             .withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = context.getPrimaryCache()
@@ -114,8 +120,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 return ids;
             }).build(), context);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
-            .withItemStore(MetadataOnlyStore.configMaps())
-            .withName("config-maps")
+            .withName("config-maps").withItemStore(new MetadataOnlyStore<>(ConfigMap::new))
             .withSecondaryToPrimaryMapper(cm -> {
                 String ns = cm.getMetadata().getNamespace();
                 Set<ResourceID> ids = new java.util.HashSet<>();
@@ -124,11 +129,23 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 return ids;
             }).build(), context);
         var issuers = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
-            .withName("issuer-sets")
+            .withName("issuer-sets").withItemStore(new MetadataOnlyStore<>(KeystoreSet::new))
             .withSecondaryToPrimaryMapper(issuer -> context.getPrimaryCache()
                 .byIndex(ISSUER_INDEX, issuer.getMetadata().getNamespace() + "/" + issuer.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
         return List.of(secrets, issuers, bundles, configMaps);
+    }
+
+    /**
+     * A Secret the operator wrote for a set, that no other set reads ({@code readers}: the sets that
+     * reference it): its creation is the operator's own write (or the informer's first listing),
+     * and that set was reconciled anyway.
+     */
+    static boolean writtenForItsOwnSet(Secret secret, List<KeystoreSet> readers) {
+        var labels = secret.getMetadata().getLabels();
+        String owner = labels == null || !ManagedSecret.MANAGED_BY.equals(labels.get(ManagedSecret.MANAGED_BY_LABEL)) ? null
+            : labels.get(ManagedSecret.SET_LABEL);
+        return owner != null && readers.stream().allMatch(set -> owner.equals(set.getMetadata().getName()));
     }
 
     private static Set<ResourceID> setsUsingBundle(EventSourceContext<KeystoreSet> context, String ns, String bundle) {

@@ -6,12 +6,14 @@ import dev.keystore.operator.api.v1alpha1.KeystoresStatus;
 import dev.keystore.operator.api.v1alpha1.SlotStatus;
 import dev.keystore.operator.api.v1alpha1.TruststoreStatus;
 import dev.keystore.operator.config.Snippets;
+import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.dependent.CaSecret;
 import dev.keystore.operator.dependent.InternalKeySecret;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.OutputSecret;
 import dev.keystore.operator.dependent.WorkloadRollout;
+import dev.keystore.operator.plan.CaRotation;
 import dev.keystore.operator.plan.Inputs;
 import dev.keystore.operator.plan.Issuance;
 import dev.keystore.operator.plan.Outcome;
@@ -52,9 +54,13 @@ public final class KeystoreSetSync {
     private final EventRecorder events;
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random) {
+        this(client, clock, random, KeySource.generating(random));
+    }
+
+    public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys) {
         this.client = client;
         this.clock = clock;
-        this.issuance = new Issuance(new Signer(clock, random));
+        this.issuance = new Issuance(new Signer(clock, random), keys);
         this.events = new EventRecorder(client, clock);
     }
 
@@ -101,12 +107,15 @@ public final class KeystoreSetSync {
         boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
             inputs.secretObject(def.secretName()));
 
+        // A new set's first issuance is told by one Issued Event (it names the slots); its new CA is part
+        // of that and not told apart: a new set costs three Secrets, its status and one Event.
+        boolean firstIssue = Optional.ofNullable(previous.revision).orElse(0L) == 0;
         for (String notice : outcome.notices()) {
             if (notice.startsWith(Issuance.REFUSED)) {
                 events.warning(set, "Refused", notice);
             } else if (notice.equals(Issuance.PRIMARY_BECAME_INTERNAL) || notice.equals(Issuance.INTERNAL_TOOK_OVER)) {
                 events.normal(set, "InternalKeyAdopted", notice);
-            } else {
+            } else if (!(firstIssue && CaRotation.NEW_CA.equals(notice))) {
                 events.normal(set, "KeyMaterial", notice);
             }
         }

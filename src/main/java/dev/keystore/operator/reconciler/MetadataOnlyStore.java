@@ -1,46 +1,40 @@
 package dev.keystore.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 
 /**
- * The informer cache for Secrets and ConfigMaps keeps only what maps an event to the resources that
- * use it: name, namespace, uid, resourceVersion, labels. Their content is read with a GET when a
- * reconcile needs it, so unrelated Secrets in a watched namespace cost a few hundred bytes each,
- * and no key material sits in the operator's heap between reconciles.
+ * An informer cache that keeps only the identity and labels of what it watches (no data, no
+ * annotations such as kubectl's last-applied-configuration, no managedFields). The event mappers
+ * read nothing else, and the reconcilers read Secret and ConfigMap content from the API server,
+ * never from an informer: so an unrelated Secret in a watched namespace costs its name and labels,
+ * not its data.
  */
-final class MetadataOnlyStore<T extends HasMetadata> extends BasicItemStore<T> {
-    private final UnaryOperator<T> slim;
+final class MetadataOnlyStore<R extends HasMetadata> extends BasicItemStore<R> {
+    private final Supplier<R> empty;
 
-    private MetadataOnlyStore(UnaryOperator<T> slim) {
+    MetadataOnlyStore(Supplier<R> empty) {
         super(Cache::metaNamespaceKeyFunc);
-        this.slim = slim;
-    }
-
-    static MetadataOnlyStore<Secret> secrets() {
-        return new MetadataOnlyStore<>(s -> new SecretBuilder().withMetadata(meta(s.getMetadata())).withType(s.getType())
-            .build());
-    }
-
-    static MetadataOnlyStore<ConfigMap> configMaps() {
-        return new MetadataOnlyStore<>(c -> new ConfigMapBuilder().withMetadata(meta(c.getMetadata())).build());
-    }
-
-    private static ObjectMeta meta(ObjectMeta m) {
-        return new ObjectMetaBuilder().withName(m.getName()).withNamespace(m.getNamespace()).withUid(m.getUid())
-            .withResourceVersion(m.getResourceVersion()).withLabels(m.getLabels()).build();
+        this.empty = empty;
     }
 
     @Override
-    public T put(String key, T obj) {
-        return super.put(key, slim.apply(obj));
+    public R put(String key, R resource) {
+        return super.put(key, metadataOf(resource));
+    }
+
+    R metadataOf(R resource) {
+        R copy = empty.get();
+        ObjectMeta metadata = resource.getMetadata();
+        copy.setMetadata(metadata == null ? null : new ObjectMetaBuilder().withName(metadata.getName())
+            .withNamespace(metadata.getNamespace()).withUid(metadata.getUid())
+            .withResourceVersion(metadata.getResourceVersion()).withGeneration(metadata.getGeneration())
+            .withLabels(metadata.getLabels()).withOwnerReferences(metadata.getOwnerReferences())
+            .withDeletionTimestamp(metadata.getDeletionTimestamp()).build());
+        return copy;
     }
 }

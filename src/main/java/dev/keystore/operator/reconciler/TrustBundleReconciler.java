@@ -61,8 +61,8 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
         cache.addIndexer(CONFIG_MAPS, b -> keys(b, s -> s.configMap == null ? null : s.configMap.name, false));
         cache.addIndexer(SETS, b -> keys(b, s -> s.keystoreSet == null ? null : s.keystoreSet.name, false));
         var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, TrustBundle.class)
-            .withItemStore(MetadataOnlyStore.secrets())
-            .withName("bundle-secrets").withSecondaryToPrimaryMapper(secret -> {
+            .withName("bundle-secrets").withItemStore(new MetadataOnlyStore<>(Secret::new))
+            .withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = ids(context, SECRETS, ns, secret.getMetadata().getName());
                 var labels = secret.getMetadata().getLabels();
@@ -78,11 +78,12 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
                 return ids;
             }).build(), context);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, TrustBundle.class)
-            .withItemStore(MetadataOnlyStore.configMaps())
-            .withName("bundle-config-maps").withSecondaryToPrimaryMapper(cm -> ids(context, CONFIG_MAPS,
+            .withName("bundle-config-maps").withItemStore(new MetadataOnlyStore<>(ConfigMap::new))
+            .withSecondaryToPrimaryMapper(cm -> ids(context, CONFIG_MAPS,
                 cm.getMetadata().getNamespace(), cm.getMetadata().getName())).build(), context);
         var sets = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, TrustBundle.class)
-            .withName("bundle-sets").withSecondaryToPrimaryMapper(set -> ids(context, SETS,
+            .withName("bundle-sets").withItemStore(new MetadataOnlyStore<>(KeystoreSet::new))
+            .withSecondaryToPrimaryMapper(set -> ids(context, SETS,
                 set.getMetadata().getNamespace(), set.getMetadata().getName())).build(), context);
         return List.of(secrets, configMaps, sets);
     }

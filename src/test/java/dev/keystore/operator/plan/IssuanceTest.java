@@ -163,6 +163,35 @@ class IssuanceTest {
     // ---- first run ----
 
     @Test
+    void takesEveryNewKeyPairFromItsKeySourceAndNoneWhenNothingIsDue() throws Exception {
+        List<KeyPair> handedOut = new java.util.ArrayList<>();
+        List<KeyType> asked = new java.util.ArrayList<>();
+        dev.keystore.operator.crypto.KeySource keys = type -> {
+            asked.add(type);
+            KeyPair pair = type.generate(TestKeys.nextSeeded());
+            handedOut.add(pair);
+            return pair;
+        };
+        KeystoreSet set = threeSlots("keys");
+        Issuance issuance = new Issuance(TestKeys.signerAt(T0), keys);
+        Outcome o = issuance.run(SetDefinition.of(set), ExistingState.empty());
+
+        assertEquals(List.of(KeyType.ec(256), KeyType.rsa(2048), KeyType.ec(256), KeyType.rsa(2048)), asked,
+            "the CA, then primary, tls and internal");
+        List<java.security.PublicKey> used = List.of(
+            Pem.certificates(o.caRecord().get("tls.crt")).get(0).getPublicKey(),
+            entry(o, "primary.p12", "primary").chain().get(0).getPublicKey(),
+            entry(o, "tls.p12", "tls").chain().get(0).getPublicKey(),
+            entry(o, "internal.p12", "internal").chain().get(0).getPublicKey());
+        for (int i = 0; i < used.size(); i++) {
+            assertEquals(handedOut.get(i).getPublic(), used.get(i));
+        }
+
+        issuance.run(SetDefinition.of(set), after(o));
+        assertEquals(4, asked.size(), "a run with nothing due asked for a key pair");
+    }
+
+    @Test
     void theFirstRunIssuesEverySlotAndWritesTheContractKeys() throws Exception {
         KeystoreSet set = threeSlots("apim");
         Outcome o = first(set);

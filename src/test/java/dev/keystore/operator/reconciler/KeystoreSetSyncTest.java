@@ -66,6 +66,25 @@ class KeystoreSetSyncTest {
     }
 
     @Test
+    void aNewSetIsToldByOneIssuedEventAndLaterChangesByWhatTheyDid() {
+        KeystoreSet set = jksSet("quiet-start");
+        KeystoreSetSync.Result first = sync(NOW).reconcile(set);
+        assertEquals("True", ready(first).getStatus());
+        assertEquals(List.of("Issued"), eventsOn("quiet-start"), "one Event for a new set, its new CA included");
+
+        set.setStatus(first.status());
+        set.getMetadata().setAnnotations(Map.of(KeystoreSetSync.ROTATE_TLS, "now"));
+        KeystoreSetSync.Result rotated = sync(NOW.plusSeconds(60)).reconcile(set);
+        assertEquals(2L, rotated.status().revision);
+        assertEquals(Set.of("KeyMaterial", "Issued", "Rotated"), Set.copyOf(eventsOn("quiet-start")));
+    }
+
+    static List<String> eventsOn(String name) {
+        return client.v1().events().inNamespace("test").list().getItems().stream()
+            .filter(e -> name.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
+    }
+
+    @Test
     void writesTheOutputSecretAsTheContractSays() throws Exception {
         KeystoreSet set = jksSet("writes");
         KeystoreSetSync.Result result = sync(NOW).reconcile(set);
