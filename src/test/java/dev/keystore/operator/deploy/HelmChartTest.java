@@ -175,9 +175,9 @@ class HelmChartTest {
     void resourcesAndJvmHeapFollowTheValues() {
         Container c = operator(OperatorChart.render(NS));
         assertEquals(new Quantity("100m"), c.getResources().getRequests().get("cpu"));
-        assertEquals(new Quantity("192Mi"), c.getResources().getRequests().get("memory"));
+        assertEquals(new Quantity("384Mi"), c.getResources().getRequests().get("memory"));
         assertEquals(new Quantity("1"), c.getResources().getLimits().get("cpu"));
-        assertEquals(new Quantity("384Mi"), c.getResources().getLimits().get("memory"));
+        assertEquals(new Quantity("512Mi"), c.getResources().getLimits().get("memory"));
         assertEquals("-XX:MaxRAMPercentage=50", env(c, "JAVA_TOOL_OPTIONS").orElseThrow().getValue());
         assertEquals("INFO", env(c, "QUARKUS_LOG_LEVEL").orElseThrow().getValue());
 
