@@ -91,7 +91,7 @@ class LifecycleIT {
     }
 
     static void annotate(String name, String key, String value) {
-        client.resources(KeystoreSet.class).inNamespace(NS).withName(name).edit(s -> {
+        RealCluster.edit(client.resources(KeystoreSet.class).inNamespace(NS).withName(name), s -> {
             if (s.getMetadata().getAnnotations() == null) {
                 s.getMetadata().setAnnotations(new java.util.HashMap<>());
             }
@@ -197,7 +197,7 @@ class LifecycleIT {
             "a re-created set picks the same key back up");
 
         // migration: adding internal turns the old primary key into the internal one
-        client.resources(KeystoreSet.class).inNamespace(NS).withName("keep").edit(s -> {
+        RealCluster.edit(client.resources(KeystoreSet.class).inNamespace(NS).withName("keep"), s -> {
             s.getSpec().internal = new dev.keystore.operator.api.v1alpha1.SlotSpec();
             return s;
         });
@@ -217,7 +217,7 @@ class LifecycleIT {
 
         // changing the internal key's size is refused, and the stores stay
         String rv = client.secrets().inNamespace(NS).withName("keep-keystores").get().getMetadata().getResourceVersion();
-        client.resources(KeystoreSet.class).inNamespace(NS).withName("keep").edit(s -> {
+        RealCluster.edit(client.resources(KeystoreSet.class).inNamespace(NS).withName("keep"), s -> {
             s.getSpec().internal.privateKey = new dev.keystore.operator.api.v1alpha1.PrivateKeySpec();
             s.getSpec().internal.privateKey.size = 4096;
             return s;
@@ -272,7 +272,7 @@ class LifecycleIT {
 
         cluster.stopOperator();
         cluster.startOperator("LifecycleIT");
-        client.resources(KeystoreSet.class).inNamespace(NS).withName("idle").edit(s -> {
+        RealCluster.edit(client.resources(KeystoreSet.class).inNamespace(NS).withName("idle"), s -> {
             s.getSpec().mountPath = "/etc/keystores";     // the default: no change to any file
             return s;
         });

@@ -169,8 +169,12 @@ class OperationsIT {
             set.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()));
     }
 
+    static void edit(String set, java.util.function.UnaryOperator<KeystoreSet> change) {
+        RealCluster.edit(client.resources(KeystoreSet.class).inNamespace(NS).withName(set), change);
+    }
+
     static void annotate(String set, String key, String value) {
-        client.resources(KeystoreSet.class).inNamespace(NS).withName(set).edit(s -> {
+        edit(set, s -> {
             var annotations = new java.util.HashMap<String, String>(Optional.ofNullable(s.getMetadata().getAnnotations())
                 .orElse(Map.of()));
             annotations.put(key, value);
@@ -193,14 +197,14 @@ class OperationsIT {
         RealCluster.await("Issued", TIMEOUT, () -> event("ev", "Issued"));
         annotate("ev", "keystore.dev/rotate-tls", "t1");
         RealCluster.await("Rotated", TIMEOUT, () -> event("ev", "Rotated"));
-        client.resources(KeystoreSet.class).inNamespace(NS).withName("ev").edit(s -> {
+        edit("ev", s -> {
             s.getSpec().tls.dnsNames = java.util.List.of("ev.ops.svc", "ev.example.com");
             return s;
         });
         RealCluster.await("Renewed (same key, new names)", TIMEOUT, () -> event("ev", "Renewed"));
         annotate("ev", "keystore.dev/rotate-primary", "p1");
         RealCluster.await("Refused (primary stands in for internal)", TIMEOUT, () -> event("ev", "Refused"));
-        client.resources(KeystoreSet.class).inNamespace(NS).withName("ev").edit(s -> {
+        edit("ev", s -> {
             s.getSpec().internal = new dev.keystore.operator.api.v1alpha1.SlotSpec();
             return s;
         });

@@ -173,6 +173,20 @@ public final class RealCluster implements AutoCloseable {
         processes.add(pb.start());
     }
 
+    /** An edit tried again when another writer (the operator's status) came in between: 409 Conflict. */
+    public static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T edit(
+        io.fabric8.kubernetes.client.dsl.Resource<T> resource, java.util.function.UnaryOperator<T> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return resource.edit(change);
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

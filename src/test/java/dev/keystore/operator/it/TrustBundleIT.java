@@ -106,7 +106,7 @@ class TrustBundleIT {
 
         // resync: nothing rewritten
         String rv = client.secrets().inNamespace("default").withName("corp-roots").get().getMetadata().getResourceVersion();
-        client.resources(TrustBundle.class).inNamespace("default").withName("corp-roots").edit(b -> {
+        RealCluster.edit(client.resources(TrustBundle.class).inNamespace("default").withName("corp-roots"), b -> {
             b.getMetadata().setAnnotations(Map.of("poke", "1"));
             return b;
         });
