@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class ApplyToReady {
     static final String NS = "latency";
-    static int SAMPLES = 12;
+    static int SAMPLES = 10;
     static final int WARMUPS = 2;
     static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     static final Duration IDLE_WINDOW = Duration.ofSeconds(20);

@@ -210,8 +210,15 @@ final class BenchCluster implements AutoCloseable {
         /** Heap in use after a full GC, MiB. */
         double liveHeapMiB() {
             String info = gc();
-            var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-            return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
+            // G1: "garbage-first heap total ..K, used ..K"; Serial: one line per generation
+            var m = java.util.regex.Pattern.compile("(?:heap|generation)\\s+total \\d+K, used (\\d+)K").matcher(info);
+            long usedK = 0;
+            boolean found = false;
+            while (m.find()) {
+                usedK += Long.parseLong(m.group(1));
+                found = true;
+            }
+            return found ? usedK / 1024.0 : Double.NaN;
         }
 
         /** Waits until the process used at most {@code maxMillis} CPU in each of two windows in a row. */

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * alternating runs, plus a bare start of the same jar that does no work ({@code render --help}).
  */
 final class RenderVsKeytool {
-    static int RUNS = 4;
+    static int RUNS = 3;
 
     static void run(Path project, Path work, Floor floor, Report report) throws Exception {
         Path jar = project.resolve("target/quarkus-app/quarkus-run.jar");
