@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -73,10 +74,13 @@ public class KeystoreMetrics {
             add(rows, "tls", status.keystores.tls);
             add(rows, "internal", status.keystores.internal);
         }
-        slots.put(key, rows);
-        ready.put(key, isReady(status.conditions));
-        slots.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
-        ready.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
+        List<Slot> before = slots.put(key, rows);
+        Boolean wasReady = ready.put(key, isReady(status.conditions));
+        boolean pruned = slots.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
+        pruned |= ready.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
+        if (!pruned && rows.equals(before) && Objects.equals(wasReady, ready.get(key))) {
+            return; // the gauges already show this: most reconciles change nothing
+        }
         List<MultiGauge.Row<?>> after = new ArrayList<>();
         List<MultiGauge.Row<?>> renew = new ArrayList<>();
         slots.forEach((k, list) -> list.forEach(s -> {
@@ -94,8 +98,11 @@ public class KeystoreMetrics {
 
     public synchronized void trustBundle(String namespace, String name, TrustBundleStatus status, Predicate<Key> exists) {
         Key key = new Key(namespace, name);
-        bundles.put(key, status.certificates == null ? 0 : status.certificates);
-        bundles.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
+        Integer before = bundles.put(key, status.certificates == null ? 0 : status.certificates);
+        boolean pruned = bundles.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
+        if (!pruned && Objects.equals(before, bundles.get(key))) {
+            return;
+        }
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         bundles.forEach((k, n) -> rows.add(MultiGauge.Row.of(Tags.of("namespace", k.namespace(), "trustbundle", k.name()),
             n)));
