@@ -19,7 +19,18 @@ public final class BenchRun {
     private BenchRun() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int code = 0;
+        try {
+            run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code); // the clients' and the API server's non-daemon threads would keep the JVM alive
+    }
+
+    static void run() throws Exception {
         Path project = Path.of("").toAbsolutePath();
         Path work = project.resolve("target/bench");
         Files.createDirectories(work);
@@ -63,6 +74,5 @@ public final class BenchRun {
         Path out = parts.equals(ALL) && !quick ? project.resolve("docs/benchmarks.md") : work.resolve("benchmarks.md");
         report.write(project, out, machine, started, Instant.now());
         System.out.println("[bench] wrote " + out);
-        System.exit(0); // the clients' and the API server's non-daemon threads would keep the JVM alive
     }
 }
