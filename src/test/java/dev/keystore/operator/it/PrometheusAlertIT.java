@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.testing.Tools;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A real Prometheus (Debian's package, hack/install-prometheus.sh) on loopback scrapes the packaged
  * operator's /q/metrics with the rules of deploy/prometheus/ loaded, and reports the expiry alert
- * firing for a short-lived certificate only.
+ * firing for a short-lived certificate only. The short-lived set also carries URI and e-mail SANs
+ * (the API server keeps the fields; OpenSSL reads them from the Secret), and the set not Ready is
+ * one with a URI without a scheme.
  */
 class PrometheusAlertIT {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -119,7 +125,12 @@ class PrometheusAlertIT {
             kind: KeystoreSet
             metadata: {name: short, namespace: alerts}
             spec:
-              tls: {dnsNames: [short.alerts.svc], duration: 2h, privateKey: {algorithm: EC, size: 256}}
+              tls:
+                dnsNames: [short.alerts.svc]
+                uris: [spiffe://example.org/ns/alerts/sa/short]
+                emailAddresses: [ops@example.com]
+                duration: 2h
+                privateKey: {algorithm: EC, size: 256}
             """);
         apply("""
             apiVersion: keystore.dev/v1alpha1
@@ -133,8 +144,7 @@ class PrometheusAlertIT {
             kind: KeystoreSet
             metadata: {name: waiting, namespace: alerts}
             spec:
-              issuer: {ca: {secretRef: {name: not-there}}}
-              tls: {dnsNames: [waiting.alerts.svc]}
+              tls: {dnsNames: [waiting.alerts.svc], uris: [alerts/waiting]}
             """);
         try {
             RealCluster.await("KeystoreCertificateExpiringSoon firing for short", TIMEOUT,
@@ -149,6 +159,19 @@ class PrometheusAlertIT {
         // the year-long certificate is far from expiry, and nothing is overdue, expired or failing
         assertEquals(List.of("KeystoreCertificateExpiringSoon short firing", "KeystoreSetNotReady waiting pending"),
             alerts.stream().sorted().toList());
+
+        KeystoreSet waiting = client.resources(KeystoreSet.class).inNamespace(NS).withName("waiting").get();
+        var notReady = waiting.getStatus().conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst()
+            .orElseThrow();
+        assertEquals("InvalidSpec", notReady.getReason());
+        assertEquals("spec.tls.uris: 'alerts/waiting' has no scheme (such as spiffe:// or https://)", notReady.getMessage());
+        Secret secret = client.secrets().inNamespace(NS).withName("short-keystores").get();
+        Path crt = Files.write(Files.createTempFile("short", ".crt"), Base64.getDecoder().decode(secret.getData()
+            .get("tls.crt")));
+        Tools.Run openssl = Tools.run("openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", crt.toString());
+        assertEquals(0, openssl.exitCode(), openssl.output());
+        assertTrue(openssl.output().contains("DNS:short.alerts.svc, URI:spiffe://example.org/ns/alerts/sa/short, "
+            + "email:ops@example.com"), openssl.output());
 
         // every operator metric the rules name is one the operator really serves
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operatorPort + "/q/metrics"))
