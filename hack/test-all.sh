@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash hack/install-kube-apiserver.sh
 bash hack/install-openliberty.sh
+bash hack/install-prometheus.sh
 mvn -B verify
 skipped=$(grep -ho 'skipped="[0-9]*"' target/failsafe-reports/TEST-*.xml | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}')
 if [[ "${skipped:-0}" -ne 0 ]]; then

@@ -111,6 +111,8 @@ public final class Signer {
             List<GeneralName> names = new ArrayList<>();
             profile.sortedDnsNames().forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
             profile.ipAddresses().stream().sorted().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+            profile.uris().stream().sorted().forEach(u -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
+            profile.emailAddresses().stream().sorted().forEach(e -> names.add(new GeneralName(GeneralName.rfc822Name, e)));
             if (!names.isEmpty()) {
                 // critical when the subject is empty, as RFC 5280 4.2.1.6 requires
                 boolean critical = profile.subject().getRDNs().length == 0;

@@ -21,13 +21,15 @@ import java.util.stream.Stream;
  * {@code inspect <path>... [--secret NAME [-n NS]]}: what JKS, PKCS12 and PEM files, directories of
  * them and Secrets hold, and what is wrong with them for the product that will use them. Passwords
  * come from a file, an environment variable, a {@code password} file beside the store or the
- * Secret's {@code password} key, never from the command line. Exit codes: 0 no error, 1 at least
- * one ERROR finding, 2 an input (or the command line) cannot be read.
+ * Secret's {@code password} key, never from the command line. A store's role (what the product uses
+ * it for) is {@code --role}, else what a product configuration beside it says (deployment.toml,
+ * zowe-certificates.env, server.xml), else what its file name says. Exit codes: 0 no error, 1 at
+ * least one ERROR finding, 2 an input (or the command line) cannot be read.
  */
 public final class InspectCommand {
     static final String USAGE = "usage: inspect <path>... [--secret NAME [-n NAMESPACE]]"
         + " [--password-file FILE | --password-env VAR] [--truststore PATH] [--profile wso2|zowe|liberty]"
-        + " [-o text|json]";
+        + " [--role primary|tls|internal|truststore] [-o text|json]";
     /** Larger files are not keystores; a directory scan passes over them. */
     static final int MAX_BYTES = 8 << 20;
     private static final List<String> STORE_EXTENSIONS = List.of(".jks", ".p12", ".pfx", ".pkcs12", ".pem", ".crt",
@@ -59,7 +61,7 @@ public final class InspectCommand {
     }
 
     private record Options(List<String> paths, List<String> secrets, String namespace, String passwordFile,
-                           String passwordEnv, String truststore, Profile profile, boolean json) {
+                           String passwordEnv, String truststore, Profile profile, Role role, boolean json) {
     }
 
     public int run(String... args) {
@@ -95,10 +97,10 @@ public final class InspectCommand {
         }
         Inspection inspection = new Inspection(options.profile(), clock.instant(), anchors);
         for (String given : options.paths()) {
-            reports.addAll(inspectPath(given, explicit, inspection));
+            reports.addAll(inspectPath(given, explicit, inspection, options.role()));
         }
         for (String name : options.secrets()) {
-            reports.addAll(inspectSecret(options.namespace(), name, explicit, inspection));
+            reports.addAll(inspectSecret(options.namespace(), name, explicit, inspection, options.role()));
         }
         InspectReport report = InspectReport.of(options.profile(), clock.instant().toString(), reports);
         for (StoreReport store : reports) {
@@ -119,6 +121,7 @@ public final class InspectCommand {
         String passwordEnv = null;
         String truststore = null;
         Profile profile = Profile.NONE;
+        Role role = null;
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -135,6 +138,11 @@ public final class InspectCommand {
                     String name = value(args, ++i, a);
                     profile = Profile.parse(name).orElseThrow(() -> new IllegalArgumentException(
                         "unknown profile '" + name + "' (wso2, zowe or liberty)"));
+                }
+                case "--role" -> {
+                    String name = value(args, ++i, a);
+                    role = Role.parse(name).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown role '" + name + "' (primary, tls, internal or truststore)"));
                 }
                 case "-o", "--output" -> {
                     String format = value(args, ++i, a);
@@ -159,7 +167,7 @@ public final class InspectCommand {
         if (passwordFile != null && passwordEnv != null) {
             throw new IllegalArgumentException("give --password-file or --password-env, not both");
         }
-        return new Options(paths, secretNames, namespace, passwordFile, passwordEnv, truststore, profile, json);
+        return new Options(paths, secretNames, namespace, passwordFile, passwordEnv, truststore, profile, role, json);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -211,14 +219,42 @@ public final class InspectCommand {
         return new StoreFile(source, path.getFileName().toString(), Files.readAllBytes(path));
     }
 
-    private List<StoreReport> inspectPath(String given, Password explicit, Inspection inspection) {
+    /**
+     * The product configurations in {@code dir} (and WSO2's {@code repository/conf/deployment.toml}
+     * when {@code dir} is its {@code repository/resources/security}); one that cannot be read is
+     * said on stderr and left out.
+     */
+    private List<ProductConfig> configsIn(Path dir) {
+        List<Path> candidates = new ArrayList<>();
+        ProductConfig.NAMES.stream().sorted().forEach(n -> candidates.add(dir.resolve(n)));
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (absolute.endsWith(Path.of("resources", "security")) && absolute.getParent().getParent() != null) {
+            candidates.add(absolute.getParent().getParent().resolve("conf").resolve(ProductConfig.WSO2));
+        }
+        List<ProductConfig> configs = new ArrayList<>();
+        for (Path candidate : candidates) {
+            try {
+                if (Files.isRegularFile(candidate) && Files.size(candidate) <= MAX_BYTES) {
+                    configs.add(ProductConfig.read(candidate.toString(), candidate.getFileName().toString(),
+                        Files.readAllBytes(candidate)));
+                }
+            } catch (ProductConfig.Unreadable | IOException e) {
+                err.println("warning: " + candidate + " " + e.getMessage() + "; roles come from file names");
+            }
+        }
+        return configs;
+    }
+
+    private List<StoreReport> inspectPath(String given, Password explicit, Inspection inspection, Role role) {
         Path path = Path.of(given);
         if (!Files.exists(path)) {
             return List.of(StoreReport.unreadable(given, null, "does not exist"));
         }
         if (!Files.isDirectory(path)) {
+            Path dir = path.toAbsolutePath().getParent();
+            StoreRoles roles = new StoreRoles(role, role != null || dir == null ? List.of() : configsIn(dir));
             try {
-                return inspection.inspect(List.of(file(path, given)), passwordFor(explicit, path));
+                return inspection.inspect(List.of(file(path, given)), passwordFor(explicit, path), roles);
             } catch (IOException e) {
                 return List.of(StoreReport.unreadable(given, null, "cannot be read (" + e.getMessage() + ")"));
             }
@@ -241,10 +277,12 @@ public final class InspectCommand {
         if (files.isEmpty()) {
             return List.of(StoreReport.unreadable(given, null, "holds no keystore, truststore or PEM file"));
         }
-        return inspection.inspect(files, explicit != null ? explicit : passwordIn(path.resolve("password")));
+        return inspection.inspect(files, explicit != null ? explicit : passwordIn(path.resolve("password")),
+            new StoreRoles(role, role != null ? List.of() : configsIn(path)));
     }
 
-    private List<StoreReport> inspectSecret(String namespace, String name, Password explicit, Inspection inspection) {
+    private List<StoreReport> inspectSecret(String namespace, String name, Password explicit, Inspection inspection,
+                                            Role role) {
         String label = "Secret " + (namespace == null ? "" : namespace + "/") + name;
         Optional<SecretData> secret;
         try {
@@ -263,15 +301,22 @@ public final class InspectCommand {
                 where + " key password");
         }
         List<StoreFile> files = new ArrayList<>();
+        List<ProductConfig> configs = new ArrayList<>();
         data.forEach((key, bytes) -> {
-            if (Inspection.formatOf(bytes).isPresent() || storeName(key)) {
+            if (ProductConfig.isConfig(key)) {
+                try {
+                    configs.add(ProductConfig.read(where + " key " + key, key, bytes));
+                } catch (ProductConfig.Unreadable e) {
+                    err.println("warning: " + where + " key " + key + " " + e.getMessage() + "; roles come from file names");
+                }
+            } else if (Inspection.formatOf(bytes).isPresent() || storeName(key)) {
                 files.add(new StoreFile(where + " key " + key, key, bytes));
             }
         });
         if (files.isEmpty()) {
             return List.of(StoreReport.unreadable(where, null, "holds no keystore, truststore or PEM key"));
         }
-        return inspection.inspect(files, password);
+        return inspection.inspect(files, password, new StoreRoles(role, role != null ? List.of() : configs));
     }
 
     private static boolean storeName(String name) {

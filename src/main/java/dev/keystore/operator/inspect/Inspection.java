@@ -66,15 +66,19 @@ final class Inspection {
 
     /** The report of each file, in the order given. */
     List<StoreReport> inspect(List<StoreFile> files, Password password) {
-        Set<Role> inGroup = EnumSet.noneOf(Role.class);
-        files.forEach(f -> inGroup.add(Role.byName(f.name())));
+        return inspect(files, password, StoreRoles.BY_NAME);
+    }
+
+    List<StoreReport> inspect(List<StoreFile> files, Password password, StoreRoles storeRoles) {
+        Set<Role> inGroup = storeRoles.configured();
+        files.forEach(f -> inGroup.addAll(storeRoles.of(f.name()).roles()));
         List<Attempt> attempts = new ArrayList<>();
         List<Anchor> anchors = new ArrayList<>(extraAnchors);
         List<X509Certificate> known = new ArrayList<>();
         for (StoreFile file : files) {
             OpenedStore store;
             try {
-                store = open(file, password, Role.of(file.name(), profile, inGroup));
+                store = open(file, password, Role.of(storeRoles.of(file.name()).roles(), profile, inGroup));
             } catch (Unreadable e) {
                 attempts.add(new Attempt(null, e.report()));
                 continue;
@@ -96,7 +100,7 @@ final class Inspection {
             }
             OpenedStore o = judged(attempt.store(), anchors, known);
             reports.add(new StoreReport(o.file().source(), o.format(), o.roles().stream().sorted().map(Role::key).toList(),
-                o.protection(), o.entries().stream().map(e -> EntryReport.of(e, now)).toList(), rules.check(o), null));
+                storeRoles.of(o.file().name()).from(), o.protection(), o.entries().stream().map(e -> EntryReport.of(e, now)).toList(), rules.check(o), null));
         }
         return reports;
     }

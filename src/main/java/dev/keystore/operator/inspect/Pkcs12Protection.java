@@ -35,31 +35,51 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
  * @param mac the MAC digest ("none" without a MAC)
  * @param refusedByOpenssl3 the algorithms OpenSSL 3 refuses without -legacy (empty: it reads the file)
  * @param legacy any pre-PBES2 cipher, 3DES or a SHA-1 MAC
+ * @param profile the protection in the words of the tools that write it: {@code Modern: PBES2/AES-256, HmacSHA256 MAC}
+ *     (Java 17, OpenSSL 3, the operator), {@code Legacy: PBE-SHA1-3DES, SHA-1 MAC}, {@code Legacy RC2: ...}
+ *     (Java 8, OpenSSL 1.1), else {@code Mixed: ...}
+ * @param readers for each reader that cannot open every PKCS12, whether it opens this one. OpenSSL 3
+ *     follows from the algorithms it moved to its legacy provider (checked against OpenSSL in the tests);
+ *     Java 8 before 8u301 and IBM GSKit read neither PBES2 nor an HMAC-SHA-2 MAC, only the PKCS#12
+ *     PBE-SHA1 ciphers with a SHA-1 MAC. Java 8u301 and later, 11 and 17 open all of these.
  */
 public record Pkcs12Protection(List<String> certificates, List<String> keys, String mac, List<String> refusedByOpenssl3,
-                               boolean legacy) {
-    private record Pbe(String name, boolean refused) {
+                               boolean legacy, String profile, Map<String, Boolean> readers) {
+    public static final String OPENSSL_3 = "OpenSSL 3 without -legacy";
+    public static final String JAVA_8 = "Java 8 before 8u301";
+    public static final String GSKIT = "IBM GSKit";
+
+    private record Pbe(String name, String word, boolean refused) {
+    }
+
+    /** An algorithm as openssl names it, and in the short form of the profile line. */
+    private record Named(String name, String word) {
     }
 
     private static final Map<ASN1ObjectIdentifier, Pbe> PBES1 = Map.ofEntries(
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC, new Pbe("pbeWithSHA1And40BitRC2-CBC", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd128BitRC2_CBC, new Pbe("pbeWithSHA1And128BitRC2-CBC", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC4, new Pbe("pbeWithSHA1And40BitRC4", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd128BitRC4, new Pbe("pbeWithSHA1And128BitRC4", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC, new Pbe("pbeWithSHA1And3-KeyTripleDES-CBC", false)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd2_KeyTripleDES_CBC, new Pbe("pbeWithSHA1And2-KeyTripleDES-CBC", false)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithMD2AndDES_CBC, new Pbe("pbeWithMD2AndDES-CBC", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithMD2AndRC2_CBC, new Pbe("pbeWithMD2AndRC2-CBC", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithMD5AndDES_CBC, new Pbe("pbeWithMD5AndDES-CBC", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithMD5AndRC2_CBC, new Pbe("pbeWithMD5AndRC2-CBC", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHA1AndDES_CBC, new Pbe("pbeWithSHA1AndDES-CBC", true)),
-        Map.entry(PKCSObjectIdentifiers.pbeWithSHA1AndRC2_CBC, new Pbe("pbeWithSHA1AndRC2-CBC", true)));
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC, new Pbe("pbeWithSHA1And40BitRC2-CBC", "PBE-SHA1-RC2-40", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd128BitRC2_CBC, new Pbe("pbeWithSHA1And128BitRC2-CBC", "PBE-SHA1-RC2-128", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC4, new Pbe("pbeWithSHA1And40BitRC4", "PBE-SHA1-RC4-40", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd128BitRC4, new Pbe("pbeWithSHA1And128BitRC4", "PBE-SHA1-RC4-128", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC, new Pbe("pbeWithSHA1And3-KeyTripleDES-CBC", "PBE-SHA1-3DES", false)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHAAnd2_KeyTripleDES_CBC, new Pbe("pbeWithSHA1And2-KeyTripleDES-CBC", "PBE-SHA1-2DES", false)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithMD2AndDES_CBC, new Pbe("pbeWithMD2AndDES-CBC", "PBE-MD2-DES", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithMD2AndRC2_CBC, new Pbe("pbeWithMD2AndRC2-CBC", "PBE-MD2-RC2", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithMD5AndDES_CBC, new Pbe("pbeWithMD5AndDES-CBC", "PBE-MD5-DES", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithMD5AndRC2_CBC, new Pbe("pbeWithMD5AndRC2-CBC", "PBE-MD5-RC2", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHA1AndDES_CBC, new Pbe("pbeWithSHA1AndDES-CBC", "PBE-SHA1-DES", true)),
+        Map.entry(PKCSObjectIdentifiers.pbeWithSHA1AndRC2_CBC, new Pbe("pbeWithSHA1AndRC2-CBC", "PBE-SHA1-RC2", true)));
 
     private static final Map<ASN1ObjectIdentifier, String> CIPHERS = Map.of(
         NISTObjectIdentifiers.id_aes128_CBC, "AES-128-CBC",
         NISTObjectIdentifiers.id_aes192_CBC, "AES-192-CBC",
         NISTObjectIdentifiers.id_aes256_CBC, "AES-256-CBC",
         PKCSObjectIdentifiers.des_EDE3_CBC, "DES-EDE3-CBC");
+
+    /** Ciphers OpenSSL 3 keeps in its legacy provider, by name; not in CIPHERS, so still refused. */
+    private static final Map<ASN1ObjectIdentifier, String> LEGACY_CIPHERS = Map.of(
+        OIWObjectIdentifiers.desCBC, "DES-CBC",
+        PKCSObjectIdentifiers.RC2_CBC, "RC2-CBC");
 
     private static final Map<ASN1ObjectIdentifier, String> DIGESTS = Map.of(
         OIWObjectIdentifiers.idSHA1, "SHA-1",
@@ -76,6 +96,7 @@ public record Pkcs12Protection(List<String> certificates, List<String> keys, Str
         certificates = List.copyOf(certificates);
         keys = List.copyOf(keys);
         refusedByOpenssl3 = List.copyOf(refusedByOpenssl3);
+        readers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(readers));
     }
 
     /** What reading the ASN.1 has found so far. */
@@ -98,8 +119,8 @@ public record Pkcs12Protection(List<String> certificates, List<String> keys, Str
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();
         }
-        Set<String> certificates = new LinkedHashSet<>();
-        Set<String> keys = new LinkedHashSet<>();
+        Set<Named> certificates = new LinkedHashSet<>();
+        Set<Named> keys = new LinkedHashSet<>();
         Findings found = new Findings();
         try {
             for (ContentInfo part : safe.getContentInfo()) {
@@ -116,9 +137,9 @@ public record Pkcs12Protection(List<String> certificates, List<String> keys, Str
                             keys.add(name(EncryptedPrivateKeyInfo.getInstance(bag.getBagValue()).getEncryptionAlgorithm(),
                                 found));
                         } else if (PKCSObjectIdentifiers.keyBag.equals(bag.getBagId())) {
-                            keys.add("none");
+                            keys.add(new Named("none", "no encryption"));
                         } else if (PKCSObjectIdentifiers.certBag.equals(bag.getBagId())) {
-                            certificates.add("none");
+                            certificates.add(new Named("none", "no encryption"));
                         }
                     }
                 }
@@ -133,12 +154,57 @@ public record Pkcs12Protection(List<String> certificates, List<String> keys, Str
             mac = DIGESTS.getOrDefault(digest, digest.getId());
             found.legacy |= OIWObjectIdentifiers.idSHA1.equals(digest);
         }
-        return Optional.of(new Pkcs12Protection(new ArrayList<>(certificates), new ArrayList<>(keys), mac,
-            new ArrayList<>(found.refused), found.legacy));
+        return Optional.of(new Pkcs12Protection(names(certificates), names(keys), mac, new ArrayList<>(found.refused),
+            found.legacy, profile(certificates, keys, mac), readers(certificates, keys, mac, found.refused.isEmpty())));
+    }
+
+    private static List<String> names(Set<Named> algorithms) {
+        return algorithms.stream().map(Named::name).toList();
+    }
+
+    private static final Set<String> SHA2 = Set.of("SHA-224", "SHA-256", "SHA-384", "SHA-512");
+
+    /** {@code Modern: PBES2/AES-256, HmacSHA256 MAC}; certificates and keys apart when they differ. */
+    static String profile(Set<Named> certificates, Set<Named> keys, String mac) {
+        List<String> certWords = certificates.stream().map(Named::word).distinct().toList();
+        List<String> keyWords = keys.stream().map(Named::word).distinct().toList();
+        List<String> all = java.util.stream.Stream.concat(certWords.stream(), keyWords.stream()).distinct().toList();
+        String name;
+        if (!all.isEmpty() && all.stream().allMatch(w -> w.startsWith("PBES2/AES-")) && SHA2.contains(mac)) {
+            name = "Modern";
+        } else if (!all.isEmpty() && all.stream().allMatch(w -> w.startsWith("PBE-SHA1-")) && mac.equals("SHA-1")) {
+            name = all.stream().anyMatch(w -> w.contains("RC2") || w.contains("RC4")) ? "Legacy RC2" : "Legacy";
+        } else {
+            name = "Mixed";
+        }
+        String ciphers = keyWords.isEmpty() || certWords.isEmpty() || certWords.equals(keyWords)
+            ? String.join(" + ", all)
+            : String.join(" + ", certWords) + " certificates, " + String.join(" + ", keyWords) + " keys";
+        String macWord = mac.equals("none") ? "no MAC" : SHA2.contains(mac) ? "Hmac" + mac.replace("-", "") + " MAC"
+            : mac + " MAC";
+        return name + ": " + (ciphers.isEmpty() ? "nothing encrypted" : ciphers) + ", " + macWord;
+    }
+
+    private static Map<String, Boolean> readers(Set<Named> certificates, Set<Named> keys, String mac,
+                                                boolean openssl3) {
+        boolean pkcs12Pbe = java.util.stream.Stream.concat(certificates.stream(), keys.stream())
+            .allMatch(n -> n.word().startsWith("PBE-SHA1-") || n.name().equals("none"))
+            && (mac.equals("SHA-1") || mac.equals("none"));
+        Map<String, Boolean> readers = new java.util.LinkedHashMap<>();
+        readers.put(OPENSSL_3, openssl3);
+        readers.put(JAVA_8, pkcs12Pbe);
+        readers.put(GSKIT, pkcs12Pbe);
+        return readers;
+    }
+
+    /** {@code OpenSSL 3 without -legacy: yes, Java 8 before 8u301: no, IBM GSKit: no}. */
+    public String describeReaders() {
+        return String.join(", ", readers.entrySet().stream().map(e -> e.getKey() + ": " + (e.getValue() ? "yes" : "no"))
+            .toList());
     }
 
     /** The algorithm's name as {@code openssl pkcs12 -info} prints it; notes refused and legacy ones. */
-    private static String name(AlgorithmIdentifier algorithm, Findings found) {
+    private static Named name(AlgorithmIdentifier algorithm, Findings found) {
         ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
         if (PKCSObjectIdentifiers.id_PBES2.equals(oid)) {
             PBES2Parameters parameters = PBES2Parameters.getInstance(algorithm.getParameters());
@@ -149,19 +215,20 @@ public record Pkcs12Protection(List<String> certificates, List<String> keys, Str
                     .getPrf().getAlgorithm();
                 prf = DIGESTS.getOrDefault(prfOid, prfOid.getId());
             }
-            String name = "PBES2 (PBKDF2 " + prf + ", " + CIPHERS.getOrDefault(cipher, cipher.getId()) + ")";
+            String cipherName = CIPHERS.getOrDefault(cipher, LEGACY_CIPHERS.getOrDefault(cipher, cipher.getId()));
+            String name = "PBES2 (PBKDF2 " + prf + ", " + cipherName + ")";
             if (!CIPHERS.containsKey(cipher)) {
                 found.refused.add(name); // DES, RC2 and the like inside PBES2 need the legacy provider too
             }
             found.legacy |= !CIPHERS.containsKey(cipher) || PKCSObjectIdentifiers.des_EDE3_CBC.equals(cipher);
-            return name;
+            return new Named(name, "PBES2/" + (cipherName.equals("DES-EDE3-CBC") ? "3DES" : cipherName.replace("-CBC", "")));
         }
-        Pbe pbe = PBES1.getOrDefault(oid, new Pbe(oid.getId(), true));
+        Pbe pbe = PBES1.getOrDefault(oid, new Pbe(oid.getId(), oid.getId(), true));
         found.legacy = true;
         if (pbe.refused()) {
             found.refused.add(pbe.name());
         }
-        return pbe.name();
+        return new Named(pbe.name(), pbe.word());
     }
 
     /** {@code certificates PBES2 (...), keys PBES2 (...), MAC SHA-256}. */

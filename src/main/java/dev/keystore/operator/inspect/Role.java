@@ -45,9 +45,13 @@ public enum Role {
      * keystores are all TLS keystores (Zowe's JWT secret excepted).
      */
     static Set<Role> of(String fileName, Profile profile, Set<Role> inGroup) {
-        Role role = byName(fileName);
-        Set<Role> roles = EnumSet.of(role);
-        if (profile == Profile.WSO2 && role == PRIMARY) {
+        return of(EnumSet.of(byName(fileName)), profile, inGroup);
+    }
+
+    /** The roles of a store whose own roles are {@code base} (from --role, a product config or its name). */
+    static Set<Role> of(Set<Role> base, Profile profile, Set<Role> inGroup) {
+        Set<Role> roles = EnumSet.copyOf(base);
+        if (profile == Profile.WSO2 && roles.contains(PRIMARY)) {
             if (!inGroup.contains(TLS)) {
                 roles.add(TLS);
             }
@@ -55,10 +59,20 @@ public enum Role {
                 roles.add(INTERNAL);
             }
         }
-        if ((profile == Profile.ZOWE || profile == Profile.LIBERTY) && role == KEYSTORE) {
+        if ((profile == Profile.ZOWE || profile == Profile.LIBERTY) && roles.equals(EnumSet.of(KEYSTORE))) {
             return EnumSet.of(TLS);
         }
         return roles;
+    }
+
+    /** A role {@code --role} may name: primary, tls, internal or truststore. */
+    static java.util.Optional<Role> parse(String name) {
+        for (Role r : values()) {
+            if (r != KEYSTORE && r.key().equals(name)) {
+                return java.util.Optional.of(r);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     public String key() {

@@ -19,10 +19,18 @@ final class TextReport {
             }
             out.append(store.source()).append("  (").append(store.format());
             if (store.protection() != null) {
-                out.append(": ").append(store.protection().describe());
+                out.append(", ").append(store.protection().profile());
             }
-            out.append("; ").append(String.join(", ", store.roles())).append("; ").append(store.entries().size())
+            out.append("; ").append(String.join(", ", store.roles()));
+            if (store.rolesFrom() != null && !store.rolesFrom().equals(StoreRoles.FILE_NAME)) {
+                out.append(" (role from ").append(store.rolesFrom()).append(')');
+            }
+            out.append("; ").append(store.entries().size())
                 .append(store.entries().size() == 1 ? " entry)" : " entries)").append('\n');
+            if (store.protection() != null) {
+                out.append("  protection: ").append(store.protection().describe()).append("; readers: ")
+                    .append(store.protection().describeReaders()).append('\n');
+            }
             List<List<String>> rows = new ArrayList<>();
             rows.add(HEADER);
             store.entries().forEach(e -> rows.add(row(e)));

@@ -14,6 +14,7 @@ import dev.keystore.operator.api.v1alpha1.SlotSpec;
 import dev.keystore.operator.api.v1alpha1.StoreFormat;
 import dev.keystore.operator.api.v1alpha1.Subject;
 import dev.keystore.operator.api.v1alpha1.VerifyCertificates;
+import dev.keystore.operator.crypto.AlternativeNames;
 import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.IpAddresses;
 import dev.keystore.operator.crypto.KeyType;
@@ -186,6 +187,9 @@ public record SetDefinition(String name, String namespace, String secretName, Se
             }
             ips.add(IpAddresses.canonical(ip));
         }
+        Set<String> uris = alternativeNames(field + ".uris", spec.uris, AlternativeNames::uriProblem);
+        Set<String> emails = alternativeNames(field + ".emailAddresses", spec.emailAddresses,
+            AlternativeNames::emailProblem);
         Subject subject = copy(spec.subject);
         if (blankToNull(subject.commonName) == null) {
             subject.commonName = name == SlotName.TLS && !dnsNames.isEmpty() ? dnsNames.get(0) : setName;
@@ -193,11 +197,26 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         List<KeyUsage> usages = spec.usages == null || spec.usages.isEmpty()
             ? defaultUsages(name, keyType) : spec.usages;
         CertificateProfile profile = new CertificateProfile(x500(field + ".subject", subject), Set.copyOf(dnsNames), ips,
-            keyUsageBits(usages), extendedKeyUsages(usages), false);
+            keyUsageBits(usages), extendedKeyUsages(usages), false, uris, emails);
         if (profile.keyUsage() == 0) {
             throw Problem.invalidSpec(field + ".usages", "needs at least one key usage such as digitalSignature").raise();
         }
         return new SlotDefinition(name, alias, fileName, format, keyType, rotation, duration, renewBefore, profile, spec);
+    }
+
+    /** URI or e-mail SANs, each checked; a problem names the field, the value and why. */
+    private static Set<String> alternativeNames(String field, List<String> values,
+                                                java.util.function.Function<String, java.util.Optional<String>> check)
+        throws Problem.Raised {
+        Set<String> names = new LinkedHashSet<>();
+        for (String value : values == null ? List.<String>of() : values) {
+            var problem = check.apply(value);
+            if (problem.isPresent()) {
+                throw Problem.invalidSpec(field, AlternativeNames.quoted(value) + " " + problem.get()).raise();
+            }
+            names.add(value);
+        }
+        return names;
     }
 
     static List<KeyUsage> defaultUsages(SlotName name, KeyType keyType) {

@@ -39,6 +39,8 @@ class Pkcs12ProtectionTest {
         assertEquals("SHA-256", protection.mac());
         assertEquals(List.of(), protection.refusedByOpenssl3());
         assertFalse(protection.legacy());
+        assertEquals("Modern: PBES2/AES-256, HmacSHA256 MAC", protection.profile());
+        assertEquals("OpenSSL 3 without -legacy: yes, Java 8 before 8u301: no, IBM GSKit: no", protection.describeReaders());
     }
 
     @Test
@@ -52,13 +54,14 @@ class Pkcs12ProtectionTest {
 
     @ParameterizedTest(name = "openssl pkcs12 -export {0}")
     @CsvSource(delimiter = '|', value = {
-        "-legacy                                                                    | true  | true",
-        "-certpbe PBE-SHA1-RC2-40 -keypbe PBE-SHA1-3DES                             | true  | true",
-        "-certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1                  | false | true",
-        "-certpbe PBE-SHA1-3DES -keypbe AES-256-CBC                                 | false | true",
-        "-certpbe AES-256-CBC -keypbe AES-256-CBC -macalg sha256                    | false | false",
-        "-keypbe DES-CBC -certpbe AES-128-CBC                                       | true  | true"})
-    void refusedExactlyWhenOpenssl3RefusesIt(String options, boolean refused, boolean legacy) throws Exception {
+        "-legacy                                                   | true  | true  | Legacy RC2: PBE-SHA1-RC2-40 certificates, PBE-SHA1-3DES keys, SHA-1 MAC | true",
+        "-certpbe PBE-SHA1-RC2-40 -keypbe PBE-SHA1-3DES            | true  | true  | Legacy RC2: PBE-SHA1-RC2-40 certificates, PBE-SHA1-3DES keys, SHA-1 MAC | true",
+        "-certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1 | false | true  | Legacy: PBE-SHA1-3DES, SHA-1 MAC                                     | true",
+        "-certpbe PBE-SHA1-3DES -keypbe AES-256-CBC                | false | true  | Mixed: PBE-SHA1-3DES certificates, PBES2/AES-256 keys, HmacSHA256 MAC | false",
+        "-certpbe AES-256-CBC -keypbe AES-256-CBC -macalg sha256   | false | false | Modern: PBES2/AES-256, HmacSHA256 MAC                                | false",
+        "-keypbe DES-CBC -certpbe AES-128-CBC                      | true  | true  | Mixed: PBES2/AES-128 certificates, PBES2/DES keys, SHA-1 MAC          | false"})
+    void refusedExactlyWhenOpenssl3RefusesIt(String options, boolean refused, boolean legacy, String profile,
+                                             boolean oldJava) throws Exception {
         Path key = Files.writeString(dir.resolve("key.pem"), Pem.encode(LEAF.key()));
         Path certs = Files.writeString(dir.resolve("chain.pem"), Pem.encode(Specimens.chain(LEAF)));
         Path store = dir.resolve("out.p12");
@@ -81,6 +84,9 @@ class Pkcs12ProtectionTest {
         assertEquals(opensslRefuses, !protection.refusedByOpenssl3().isEmpty(), protection.describe());
         assertEquals(refused, opensslRefuses, "OpenSSL 3 itself, for " + options);
         assertEquals(legacy, protection.legacy(), protection.describe());
+        assertEquals(profile, protection.profile());
+        assertEquals(Map.of(Pkcs12Protection.OPENSSL_3, !opensslRefuses, Pkcs12Protection.JAVA_8, oldJava,
+            Pkcs12Protection.GSKIT, oldJava), protection.readers(), "what OpenSSL 3 did decides its reader entry");
         // and Java still reads every one of them
         assertEquals(1, KeystoreCodec.list(StoreType.PKCS12, Files.readAllBytes(store), PASSWORD.toCharArray()).size());
     }

@@ -142,11 +142,24 @@ class RenderedExamplesTest {
     @Test
     void theWso2PrimaryAloneIsPrimaryTlsAndInternal() throws Exception {
         Path dir = render("wso2-apim.yaml").get(0);
-        Cli.Run run = Cli.inspect(dir.resolve("wso2carbon.jks").toString(), "--profile", "wso2", "-o", "json");
+        // alone: no other keystore and no deployment.toml beside it
+        Path alone = Files.createDirectories(dir.resolveSibling("alone")).resolve("wso2carbon.jks");
+        Files.copy(dir.resolve("wso2carbon.jks"), alone);
+        Files.copy(dir.resolve("password"), alone.resolveSibling("password"));
+        Cli.Run run = Cli.inspect(alone.toString(), "--profile", "wso2", "-o", "json");
         JsonNode store = json(run).get("stores").get(0);
         assertEquals("[\"primary\",\"tls\",\"internal\"]", store.get("roles").toString());
         // as WSO2's only keystore it also serves TLS, and its certificate has no subjectAltName
         assertTrue(run.out().contains("no-subject-alt-name"), run.out());
         assertEquals(0, run.code());
+
+        // beside the deployment.toml the operator wrote, which names tls_keystore.jks and internal_keystore.jks,
+        // it is the primary keystore only
+        Cli.Run besides = Cli.inspect(dir.resolve("wso2carbon.jks").toString(), "--profile", "wso2", "-o", "json");
+        JsonNode configured = json(besides).get("stores").get(0);
+        assertEquals("[\"primary\"]", configured.get("roles").toString());
+        assertEquals(dir.resolve("deployment.toml").toAbsolutePath().toString(), configured.get("rolesFrom").asText());
+        assertFalse(besides.out().contains("no-subject-alt-name"), besides.out());
+        assertEquals(0, besides.code(), besides.all());
     }
 }

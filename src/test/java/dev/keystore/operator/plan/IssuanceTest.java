@@ -430,6 +430,31 @@ class IssuanceTest {
     }
 
     @Test
+    void addingOrChangingUriAndEmailNamesReissuesTlsWithTheSameKeyOnce() throws Exception {
+        KeystoreSet set = threeSlots("sans");
+        Outcome o1 = first(set);
+        set.getSpec().tls.uris = List.of("spiffe://example.org/ns/ns/sa/sans");
+        set.getSpec().tls.emailAddresses = List.of("ops@example.com");
+        Outcome o2 = run(set, T0.plus(Duration.ofHours(1)), after(o1));
+        assertEquals(SlotAction.RENEWED, o2.slots().get(SlotName.TLS).action());
+        assertEquals(SlotAction.KEPT, o2.slots().get(SlotName.PRIMARY).action());
+        X509Certificate leaf = entry(o2, "tls.p12", "tls").chain().get(0);
+        assertTrue(leaf.getSubjectAlternativeNames().contains(List.of(6, "spiffe://example.org/ns/ns/sa/sans")));
+        assertTrue(leaf.getSubjectAlternativeNames().contains(List.of(1, "ops@example.com")));
+        assertTrue(sameKey(entry(o1, "tls.p12", "tls").key(), entry(o2, "tls.p12", "tls").key()));
+
+        Outcome o3 = run(set, T0.plus(Duration.ofHours(2)), after(o2));
+        assertEquals(SlotAction.KEPT, o3.slots().get(SlotName.TLS).action(), "the same names again: nothing to do");
+        assertArrayEquals(o2.output().get("tls.p12"), o3.output().get("tls.p12"));
+
+        set.getSpec().tls.emailAddresses = List.of("security@example.com");
+        Outcome o4 = run(set, T0.plus(Duration.ofHours(3)), after(o3));
+        assertEquals(SlotAction.RENEWED, o4.slots().get(SlotName.TLS).action());
+        assertTrue(entry(o4, "tls.p12", "tls").chain().get(0).getSubjectAlternativeNames()
+            .contains(List.of(1, "security@example.com")));
+    }
+
+    @Test
     void aChangedTlsKeySizeMakesANewTlsKey() throws Exception {
         KeystoreSet set = threeSlots("size");
         Outcome o1 = first(set);

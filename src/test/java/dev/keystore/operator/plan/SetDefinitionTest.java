@@ -522,6 +522,24 @@ class SetDefinitionTest {
     }
 
     @Test
+    void uriAndEmailNamesGoIntoTheProfileAndBadOnesNameTheField() throws Exception {
+        KeystoreSet set = set("s");
+        set.getSpec().tls = new SlotSpec();
+        set.getSpec().tls.uris = List.of("spiffe://example.org/ns/wso2/sa/apim", "spiffe://example.org/ns/wso2/sa/apim");
+        set.getSpec().tls.emailAddresses = List.of("ops@example.com");
+        var profile = SetDefinition.of(set).slot(SlotName.TLS).orElseThrow().profile();
+        assertEquals(Set.of("spiffe://example.org/ns/wso2/sa/apim"), profile.uris());
+        assertEquals(Set.of("ops@example.com"), profile.emailAddresses());
+
+        set.getSpec().tls.uris = List.of("apim.example.com/x");
+        Problem uri = invalid(set);
+        assertEquals("spec.tls.uris: 'apim.example.com/x' has no scheme (such as spiffe:// or https://)", uri.message());
+        set.getSpec().tls.uris = null;
+        set.getSpec().tls.emailAddresses = List.of("Ops Team <ops@example.com>");
+        assertNames(invalid(set), "spec.tls.emailAddresses");
+    }
+
+    @Test
     void wildcardDnsNamesAreAccepted() throws Exception {
         KeystoreSet set = set("w");
         set.getSpec().tls = new SlotSpec();

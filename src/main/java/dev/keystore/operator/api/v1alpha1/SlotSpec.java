@@ -22,6 +22,10 @@ public class SlotSpec {
     public List<KeyUsage> usages;
     public List<String> dnsNames;
     public List<String> ipAddresses;
+    @JsonPropertyDescription("URI subject alternative names, e.g. SPIFFE IDs (spiffe://example.org/ns/apps/sa/web)")
+    public List<String> uris;
+    @JsonPropertyDescription("E-mail subject alternative names (rfc822Name), e.g. ops@example.com")
+    public List<String> emailAddresses;
     @JsonProperty("import")
     @JsonPropertyDescription("Bring your own key and certificate instead of generating them")
     public ImportSpec importFrom;
