@@ -62,17 +62,11 @@ final class LibertyServerXml {
         }
         for (int i = 0; i < value.length(); ) {
             int cp = SnippetText.codePointAt(FILE, field, value, i);
-            if (!xmlChar(cp)) {
+            if (!SnippetText.xmlChar(cp)) {
                 throw SnippetText.refuse(FILE, field, value, i, "is a character XML 1.0 cannot hold, not even as a reference");
             }
             i += Character.charCount(cp);
         }
-    }
-
-    /** The Char production of XML 1.0. */
-    private static boolean xmlChar(int cp) {
-        return cp == 0x9 || cp == 0xA || cp == 0xD || cp >= 0x20 && cp <= 0xD7FF || cp >= 0xE000 && cp <= 0xFFFD
-            || cp >= 0x10000 && cp <= 0x10FFFF;
     }
 
     /** The text of a double-quoted attribute value that parses back to exactly {@code value} (checked first). */

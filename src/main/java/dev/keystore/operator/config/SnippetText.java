@@ -48,6 +48,12 @@ final class SnippetText {
         return Problem.invalidSpec(field, "cannot be written into " + snippet + ": " + why).raise();
     }
 
+    /** The Char production of XML 1.0. */
+    static boolean xmlChar(int cp) {
+        return cp == 0x9 || cp == 0xA || cp == 0xD || cp >= 0x20 && cp <= 0xD7FF || cp >= 0xE000 && cp <= 0xFFFD
+            || cp >= 0x10000 && cp <= 0x10FFFF;
+    }
+
     static String describe(int codePoint) {
         return String.format("U+%04X", codePoint);
     }

@@ -11,6 +11,11 @@ import java.util.regex.Pattern;
  * character escaped, so a value is always one string and never a new key, table or line.
  * WSO2 resolves file_name under {@code <PRODUCT_HOME>/repository/resources/security}, so the Secret
  * is mounted there (mountPath) and file_name is the bare file name.
+ *
+ * <p>WSO2 then copies these values unescaped into the XML files it generates (carbon.xml; its own
+ * documentation asks for CDATA around {@code &}) and replaces placeholders in them, so a value
+ * holding a placeholder, {@code <}, {@code &} or a character XML 1.0 cannot hold is refused
+ * although TOML could carry it.
  */
 final class Wso2DeploymentToml {
     static final String FILE = "deployment.toml";
@@ -33,7 +38,7 @@ final class Wso2DeploymentToml {
             MountedSecret.Store store = e.getValue();
             out.append("\n[keystore.").append(e.getKey().key()).append("]\n");
             store(out, store);
-            out.append("alias = ").append(string(store.field() + ".alias", store.alias())).append('\n');
+            out.append("alias = ").append(value(store.field() + ".alias", store.alias())).append('\n');
             out.append("key_password = ").append(PASSWORD).append('\n');
         }
         out.append("\n[truststore]\n");
@@ -42,19 +47,32 @@ final class Wso2DeploymentToml {
     }
 
     private static void store(StringBuilder out, MountedSecret.Store store) throws Problem.Raised {
-        out.append("file_name = ").append(string(store.field() + ".fileName", store.fileName())).append('\n')
-            .append("type = ").append(string("spec.format", store.type())).append('\n')
+        out.append("file_name = ").append(value(store.field() + ".fileName", store.fileName())).append('\n')
+            .append("type = ").append(value("spec.format", store.type())).append('\n')
             .append("password = ").append(PASSWORD).append('\n');
     }
 
-    /** A TOML basic string holding exactly {@code value}. */
-    static String string(String field, String value) throws Problem.Raised {
+    /** A value as WSO2 can use it: refused if WSO2 would change it or break its XML with it, else a TOML string. */
+    private static String value(String field, String value) throws Problem.Raised {
         Matcher placeholder = PLACEHOLDER.matcher(value);
         if (placeholder.find()) {
             throw SnippetText.refuse(FILE, field, "it holds a WSO2 placeholder ('$" + placeholder.group().substring(1)
                 + "...}' at character " + (value.codePointCount(0, placeholder.start()) + 1)
                 + "), which WSO2 would replace");
         }
+        for (int i = 0; i < value.length(); ) {
+            int cp = SnippetText.codePointAt(FILE, field, value, i);
+            if (cp == '<' || cp == '&' || !SnippetText.xmlChar(cp)) {
+                throw SnippetText.refuse(FILE, field, value, i, "cannot be used: WSO2 copies the value unescaped into "
+                    + "its XML configuration");
+            }
+            i += Character.charCount(cp);
+        }
+        return string(field, value);
+    }
+
+    /** A TOML basic string holding exactly {@code value}. */
+    static String string(String field, String value) throws Problem.Raised {
         StringBuilder out = new StringBuilder(value.length() + 2).append('"');
         for (int i = 0; i < value.length(); ) {
             int cp = SnippetText.codePointAt(FILE, field, value, i);

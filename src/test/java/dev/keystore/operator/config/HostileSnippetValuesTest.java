@@ -45,7 +45,12 @@ import org.w3c.dom.Node;
 class HostileSnippetValuesTest {
     enum Format { TOML, SHELL, XML }
 
-    /** A hostile value and the formats that cannot hold it (and must refuse it, naming the field). */
+    /**
+     * A hostile value and the writers that must refuse it, naming the field: where the format cannot
+     * hold it (NUL in a shell variable, most C0 controls in XML, half a surrogate pair anywhere), or
+     * where the product would reinterpret it (Liberty's {@code ${...}}; WSO2's placeholders, and
+     * {@code <}, {@code &} and non-XML characters, which WSO2 copies unescaped into its XML files).
+     */
     record Hostile(String label, String value, Set<Format> refusedBy) {
         Hostile(String label, String value, Format... refusedBy) {
             this(label, value, refusedBy.length == 0 ? EnumSet.noneOf(Format.class) : EnumSet.of(refusedBy[0], refusedBy));
@@ -58,7 +63,7 @@ class HostileSnippetValuesTest {
     static {
         StringBuilder b = new StringBuilder();
         while (b.length() < 100_000) {
-            b.append("a'\"\\\n$(/usr/bin/touch CANARY)`x`;--> ]]>&<\u2028\t");
+            b.append("a'\"\\\n$(/usr/bin/touch CANARY)`x`;--> ]]>\u2028\t");
         }
         LONG = b.toString();
     }
@@ -81,7 +86,8 @@ class HostileSnippetValuesTest {
         new Hostile("newline command", "x\n/usr/bin/touch CANARY\n"),
         new Hostile("quote break-out", "'; /usr/bin/touch CANARY; '"),
         new Hostile("double quote break-out", "\"; /usr/bin/touch CANARY; \""),
-        new Hostile("and-list, pipe, redirect", "x && touch CANARY | cat > CANARY"),
+        new Hostile("and-list, pipe, redirect", "x && touch CANARY | cat > CANARY", Format.TOML),
+        new Hostile("or-list, pipe, append", "x || /usr/bin/touch CANARY | cat >> CANARY"),
         new Hostile("shell rm", "\nrm -rf /"),
         new Hostile("variable", "$HOME$PATH$0$$"),
         new Hostile("braced variable", "${PATH}", Format.TOML, Format.XML),
@@ -100,33 +106,34 @@ class HostileSnippetValuesTest {
         new Hostile("double dash", "a--b"),
         new Hostile("comment end", "x-->y"),
         new Hostile("trailing dash", "x-"),
-        new Hostile("comment start", "<!-- x"),
+        new Hostile("comment start", "<!-- x", Format.TOML),
         new Hostile("CDATA end", "]]>"),
-        new Hostile("ampersand", "a&b&amp;&#0;&#x1;"),
-        new Hostile("less than, greater than", "a<b>c"),
-        new Hostile("element injection", "</server><evil/>"),
-        new Hostile("attribute break-out", "\"/><evil a=\"1"),
-        new Hostile("apostrophe break-out", "'/><evil a='1"),
-        new Hostile("doctype", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>&e;"),
-        new Hostile("processing instruction", "<?xml version=\"1.0\"?>"),
-        new Hostile("NUL", "a\u0000b", Format.SHELL, Format.XML),
-        new Hostile("SOH", "a\u0001b", Format.XML),
-        new Hostile("BEL, BS", "\u0007\u0008", Format.XML),
+        new Hostile("ampersand", "a&b&amp;&#0;&#x1;", Format.TOML),
+        new Hostile("less than, greater than", "a<b>c", Format.TOML),
+        new Hostile("element injection", "</server><evil/>", Format.TOML),
+        new Hostile("attribute break-out", "\"/><evil a=\"1", Format.TOML),
+        new Hostile("apostrophe break-out", "'/><evil a='1", Format.TOML),
+        new Hostile("doctype", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>&e;", Format.TOML),
+        new Hostile("processing instruction", "<?xml version=\"1.0\"?>", Format.TOML),
+        new Hostile("NUL", "a\u0000b", Format.TOML, Format.SHELL, Format.XML),
+        new Hostile("SOH", "a\u0001b", Format.TOML, Format.XML),
+        new Hostile("BEL, BS", "\u0007\u0008", Format.TOML, Format.XML),
         new Hostile("tab", "a\tb"),
-        new Hostile("vertical tab, form feed", "a\u000B\u000Cb", Format.XML),
-        new Hostile("escape sequence", "\u001B[2J\u001B]0;x\u0007", Format.XML),
-        new Hostile("unit separator", "\u001F", Format.XML),
+        new Hostile("vertical tab, form feed", "a\u000B\u000Cb", Format.TOML, Format.XML),
+        new Hostile("escape sequence", "\u001B[2J\u001B]0;x\u0007", Format.TOML, Format.XML),
+        new Hostile("unit separator", "\u001F", Format.TOML, Format.XML),
         new Hostile("DEL", "a\u007Fb"),
         new Hostile("C1 NEL and CSI", "a\u0085\u009Bb"),
         new Hostile("line separator", "a\u2028b"),
         new Hostile("paragraph separator", "a\u2029b"),
         new Hostile("bidi override, BOM, zero width", "\u202Eab\uFEFF\u200B"),
-        new Hostile("non-characters", "\uFFFE\uFFFF", Format.XML),
+        new Hostile("non-characters", "\uFFFE\uFFFF", Format.TOML, Format.XML),
         new Hostile("lone high surrogate", "a\uD800b", Format.TOML, Format.SHELL, Format.XML),
         new Hostile("lone low surrogate", "\uDC00", Format.TOML, Format.SHELL, Format.XML),
         new Hostile("supplementary characters", "\uD83D\uDD11 \uDB40\uDC01"),
         new Hostile("non-ASCII letters", "é日本＂＇"),
-        new Hostile("very long", LONG));
+        new Hostile("very long", LONG),
+        new Hostile("very long with markup", LONG + "</server>&amp;", Format.TOML));
 
     /** Every place a user value goes, and the formats in which it is a value (elsewhere: only in a comment). */
     enum Point {
@@ -275,6 +282,26 @@ class HostileSnippetValuesTest {
         }
         report("deployment.toml", cases, refused);
         assertEquals(expectedRefusals(Format.TOML), refused);
+    }
+
+    /** The TOML format itself holds every value but half a surrogate pair: each is one string, nothing more. */
+    @Test
+    void tomlBasicStringsHoldEveryValue() throws Exception {
+        int held = 0;
+        for (Hostile h : CORPUS) {
+            String string;
+            try {
+                string = Wso2DeploymentToml.string("f", h.value());
+            } catch (Problem.Raised e) {
+                assertTrue(h.label().startsWith("lone"), h.label() + ": " + e.problem().message());
+                continue;
+            }
+            TomlParseResult toml = Toml.parse("# before\nk = " + string + "\n# after\n");
+            assertFalse(toml.hasErrors(), () -> h.label() + ": " + toml.errors());
+            assertEquals(Map.of(List.of("k"), h.value()), flatten(toml, List.of(), new LinkedHashMap<>()), h.label());
+            held++;
+        }
+        assertEquals(CORPUS.size() - 2, held);
     }
 
     /** The detector works: the same hostile header, written raw into a comment, does add a table. */

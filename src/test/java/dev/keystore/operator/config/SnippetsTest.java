@@ -35,13 +35,20 @@ class SnippetsTest {
             Wso2DeploymentToml.string("f", "\n[admin]\r\u0000\t\u007F\u0085\u2028\u202E"));
         assertEquals("\"\\U000E0001 \uD83D\uDD11\"", Wso2DeploymentToml.string("f", "\uDB40\uDC01 \uD83D\uDD11"));
         assertEquals("\"it's $HOME -- ]]>\"", Wso2DeploymentToml.string("f", "it's $HOME -- ]]>"));
-        Problem.Raised placeholder = assertThrows(Problem.Raised.class,
-            () -> Wso2DeploymentToml.string("spec.tls.alias", "x$env{KEYSTORE_PASSWORD}"));
-        assertEquals("spec.tls.alias: cannot be written into deployment.toml: it holds a WSO2 placeholder ('$env{...}' at "
-            + "character 2), which WSO2 would replace", placeholder.problem().message());
         Problem.Raised surrogate = assertThrows(Problem.Raised.class, () -> Wso2DeploymentToml.string("spec.tls.alias", "ab\uD800"));
         assertEquals("spec.tls.alias: cannot be written into deployment.toml: U+D800 at character 3 is half of a UTF-16 "
             + "surrogate pair, not a character", surrogate.problem().message());
+    }
+
+    @Test
+    void deploymentTomlRefusesWhatWso2WouldReinterpret() {
+        Problem.Raised placeholder = assertThrows(Problem.Raised.class,
+            () -> Wso2DeploymentToml.write(mounted("s", "/opt", "x$env{KEYSTORE_PASSWORD}")));
+        assertEquals("spec.tls.alias: cannot be written into deployment.toml: it holds a WSO2 placeholder ('$env{...}' at "
+            + "character 2), which WSO2 would replace", placeholder.problem().message());
+        Problem.Raised markup = assertThrows(Problem.Raised.class, () -> Wso2DeploymentToml.write(mounted("s", "/opt", "a&b")));
+        assertEquals("spec.tls.alias: cannot be written into deployment.toml: U+0026 at character 2 cannot be used: WSO2 "
+            + "copies the value unescaped into its XML configuration", markup.problem().message());
     }
 
     @Test
