@@ -13,21 +13,21 @@ import java.util.Map;
  * {@code mountPath}. Each store keeps the spec field it came from, so that a value a format cannot
  * hold is refused naming that field.
  */
-public record MountedSecret(String setName, String secretName, String mountPath, Map<SlotName, Store> keystores,
+record MountedSecret(String setName, String secretName, String mountPath, Map<SlotName, Store> keystores,
                             Store truststore, VerifyCertificates verifyCertificates,
                             ClientAuthentication clientAuthentication) {
 
     /** One store file; {@code field} is its spec field ({@code spec.tls}); a truststore has no alias. */
-    public record Store(String field, String fileName, String type, String alias) {
+    record Store(String field, String fileName, String type, String alias) {
     }
 
-    public MountedSecret {
+    MountedSecret {
         Map<SlotName, Store> ordered = new EnumMap<>(SlotName.class);
         ordered.putAll(keystores);
         keystores = Collections.unmodifiableMap(ordered);
     }
 
-    public static MountedSecret of(SetDefinition def) {
+    static MountedSecret of(SetDefinition def) {
         Map<SlotName, Store> keystores = new EnumMap<>(SlotName.class);
         def.slots().forEach((name, slot) -> keystores.put(name,
             new Store("spec." + name.key(), slot.fileName(), slot.format().name(), slot.alias())));

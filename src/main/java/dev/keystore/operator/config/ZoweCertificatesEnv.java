@@ -19,8 +19,8 @@ final class ZoweCertificatesEnv {
     private ZoweCertificatesEnv() {
     }
 
-    /** The variables in the order they are written (a test parses the file back against this). */
-    static Map<String, String> variables(MountedSecret m) {
+    /** The variables, in the order they are written. */
+    private static Map<String, String> variables(MountedSecret m) {
         MountedSecret.Store tls = m.keystores().get(SlotName.TLS);
         if (tls == null) {
             throw new IllegalArgumentException("the zowe snippet needs a tls slot");
