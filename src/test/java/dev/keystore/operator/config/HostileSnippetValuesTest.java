@@ -471,7 +471,12 @@ class HostileSnippetValuesTest {
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         factory.setExpandEntityReferences(false);
         var builder = factory.newDocumentBuilder();
-        builder.setErrorHandler(null);
+        builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+            @Override
+            public void error(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+                throw e;
+            }
+        });
         return builder.parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -41,6 +41,9 @@ class SnippetsGoldenTest {
                 actual.put(set.getMetadata().getName() + "/" + key, new String(bytes, StandardCharsets.UTF_8)));
         }
         Path dir = GOLDEN.resolve(example);
+        for (var e : actual.entrySet()) {
+            wellFormed(e.getKey(), e.getValue());
+        }
         if (UPDATE_GOLDEN) {
             if (Files.isDirectory(dir)) {
                 try (var old = Files.walk(dir)) {
@@ -67,6 +70,22 @@ class SnippetsGoldenTest {
         for (var e : expected.entrySet()) {
             assertEquals(e.getValue(), actual.get(e.getKey()),
                 example + "/" + e.getKey() + " differs (to accept the new output: mvn test -Dsnippets.golden.update=true)");
+        }
+    }
+
+    /** What the product's own parser would say: a golden file is never accepted broken. */
+    static void wellFormed(String name, String text) throws Exception {
+        if (name.endsWith(".toml")) {
+            var toml = org.tomlj.Toml.parse(text);
+            assertTrue(!toml.hasErrors(), () -> name + ": " + toml.errors());
+        } else if (name.endsWith(".xml")) {
+            HostileSnippetValuesTest.parseXml(text);
+        } else {
+            Process bash = new ProcessBuilder("bash", "-n").redirectErrorStream(true).start();
+            bash.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            bash.getOutputStream().close();
+            String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, bash.waitFor(), name + ": bash -n: " + out);
         }
     }
 
