@@ -79,6 +79,7 @@ public final class KeystoreSetSync {
 
     private Result issue(KeystoreSet set, KeystoreSetStatus previous) throws Problem.Raised {
         SetDefinition def = SetDefinition.of(set);
+        Map<String, byte[]> snippets = Snippets.files(def); // a value no snippet can hold is refused before any write
         String ns = set.getMetadata().getNamespace();
         ClusterInputs inputs = new ClusterInputs(client, ns);
         String caName = SetDefinition.caSecretName(def.secretName());
@@ -103,7 +104,7 @@ public final class KeystoreSetSync {
             new CaSecret(holdsCa).apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
-        output.putAll(Snippets.files(def));
+        output.putAll(snippets);
         boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
             inputs.secretObject(def.secretName()));
 

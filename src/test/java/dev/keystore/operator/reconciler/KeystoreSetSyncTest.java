@@ -207,6 +207,39 @@ class KeystoreSetSyncTest {
     }
 
     @Test
+    void aValueNoSnippetCanHoldIsRefusedBeforeAnySecretIsWritten() {
+        KeystoreSet fresh = jksSet("nul-alias");
+        fresh.getSpec().config = List.of(dev.keystore.operator.api.v1alpha1.ConfigFormat.liberty);
+        fresh.getSpec().tls.alias = "tls\u0000";
+        KeystoreSetSync.Result refused = sync(NOW).reconcile(fresh);
+        assertEquals("InvalidSpec", ready(refused).getReason());
+        assertTrue(ready(refused).getMessage().startsWith("spec.tls.alias"), ready(refused).getMessage());
+        for (String secret : List.of("nul-alias-keystores", "nul-alias-keystores-ca", "nul-alias-keystores-internal")) {
+            assertNull(client.secrets().inNamespace("test").withName(secret).get(), secret);
+        }
+
+        KeystoreSet set = jksSet("snippet-keepgood");
+        set.getSpec().config = List.of(dev.keystore.operator.api.v1alpha1.ConfigFormat.wso2,
+            dev.keystore.operator.api.v1alpha1.ConfigFormat.zowe, dev.keystore.operator.api.v1alpha1.ConfigFormat.liberty);
+        KeystoreSetSync.Result first = sync(NOW).reconcile(set);
+        assertEquals("True", ready(first).getStatus());
+        set.setStatus(first.status());
+        Secret before = client.secrets().inNamespace("test").withName("snippet-keepgood-keystores").get();
+        assertTrue(before.getData().keySet().containsAll(List.of("deployment.toml", "zowe-certificates.env", "server.xml")));
+
+        set.getSpec().mountPath = "/opt/${env.KEYSTORE_PASSWORD}";
+        KeystoreSetSync.Result second = sync(NOW).reconcile(set);
+        assertEquals("False", ready(second).getStatus());
+        assertEquals("InvalidSpec", ready(second).getReason());
+        assertTrue(ready(second).getMessage().startsWith("spec.mountPath"), ready(second).getMessage());
+        assertEquals(before.getData(), client.secrets().inNamespace("test").withName("snippet-keepgood-keystores").get()
+            .getData(), "the last good output is untouched");
+        assertTrue(client.v1().events().inNamespace("test").list().getItems().stream()
+            .anyMatch(e -> "snippet-keepgood".equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())
+                && "InvalidSpec".equals(e.getReason())));
+    }
+
+    @Test
     void badInputKeepsTheLastGoodSecret() {
         KeystoreSet set = jksSet("keepgood");
         KeystoreSetSync.Result first = sync(NOW).reconcile(set);
