@@ -1,5 +1,7 @@
 package dev.keystore.operator.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
@@ -9,5 +11,7 @@ public class KeystoreImport {
     public SecretKeyRef secretRef;
     @Required
     public SecretKeyRef passwordSecretRef;
+    @Pattern(Patterns.PRINTABLE)
+    @Size(max = Patterns.MAX_ALIAS)
     public String alias;
 }

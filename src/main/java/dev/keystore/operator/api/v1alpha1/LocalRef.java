@@ -1,5 +1,7 @@
 package dev.keystore.operator.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,6 +9,8 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LocalRef {
     @Required
+    @Pattern(Patterns.DNS_SUBDOMAIN)
+    @Size(max = Patterns.MAX_NAME)
     public String name;
 
     public LocalRef() {

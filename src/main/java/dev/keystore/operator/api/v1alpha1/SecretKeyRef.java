@@ -1,5 +1,7 @@
 package dev.keystore.operator.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,7 +9,11 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretKeyRef {
     @Required
+    @Pattern(Patterns.DNS_SUBDOMAIN)
+    @Size(max = Patterns.MAX_NAME)
     public String name;
+    @Pattern(Patterns.DATA_KEY)
+    @Size(max = Patterns.MAX_DATA_KEY)
     public String key;
 
     public SecretKeyRef() {

@@ -1,5 +1,7 @@
 package dev.keystore.operator.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -8,6 +10,8 @@ public class SelfSignedIssuer {
     @JsonPropertyDescription("CA subject; default CN \"<name> CA\"")
     public Subject subject;
     @JsonPropertyDescription("CA lifetime; default 87600h")
+    @Pattern(Patterns.DURATION)
+    @Size(max = Patterns.MAX_DURATION)
     public String duration;
     public PrivateKeySpec privateKey;
 }

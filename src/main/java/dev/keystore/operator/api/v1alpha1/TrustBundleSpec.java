@@ -1,5 +1,7 @@
 package dev.keystore.operator.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrustBundleSpec {
     @Required
+    @Size(max = Patterns.MAX_TRUST_SOURCES)
     public List<TrustSource> sources = new ArrayList<>();
     public TrustTarget target;
     public Boolean excludeExpired;

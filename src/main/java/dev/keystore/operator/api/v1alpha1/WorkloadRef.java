@@ -1,5 +1,7 @@
 package dev.keystore.operator.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
@@ -8,5 +10,7 @@ public class WorkloadRef {
     @Required
     public WorkloadKind kind;
     @Required
+    @Pattern(Patterns.DNS_SUBDOMAIN)
+    @Size(max = Patterns.MAX_NAME)
     public String name;
 }
