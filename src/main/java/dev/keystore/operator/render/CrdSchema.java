@@ -20,7 +20,7 @@ import java.util.Map;
  * The openAPIV3Schema of the committed CRDs (deploy/crds, packaged under {@code crds/}): what the
  * API server would refuse, said as kubectl says it ({@code spec.mountPath: Invalid value: ...}).
  */
-final class CrdSchema {
+public final class CrdSchema {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, String> FILES = Map.of(
         "KeystoreSet", "crds/keystoresets.keystore.dev-v1.yml",
@@ -34,7 +34,7 @@ final class CrdSchema {
     }
 
     /** Both CRDs, read once. */
-    static CrdSchema load() {
+    public static CrdSchema load() {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
         Map<String, Schema> schemas = new java.util.HashMap<>();
         for (var e : FILES.entrySet()) {
@@ -53,7 +53,7 @@ final class CrdSchema {
     }
 
     /** What the API server would say about {@code doc} (a KeystoreSet or TrustBundle), first by path; empty when valid. */
-    List<String> problems(String kind, JsonNode doc) {
+    public List<String> problems(String kind, JsonNode doc) {
         Schema schema = schemas.get(kind);
         if (schema == null) {
             return List.of();
