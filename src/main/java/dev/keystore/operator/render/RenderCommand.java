@@ -100,6 +100,10 @@ public final class RenderCommand {
         } catch (IOException e) {
             err.println("error: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()) + "; nothing was written");
         } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof OutputTree.Refused refused) {
+                err.println("error: " + refused.getMessage() + "; nothing was written");
+                return 1;
+            }
             err.println("error: " + e.getCause().getClass().getSimpleName() + ": " + firstLine(e.getCause().getMessage())
                 + "; nothing was written");
         } catch (RuntimeException | StackOverflowError e) {
@@ -133,13 +137,13 @@ public final class RenderCommand {
             }
             for (String secret : List.of(def.secretName(), SetDefinition.caSecretName(def.secretName()),
                 SetDefinition.internalSecretName(def.secretName()))) {
-                claim(claimed, namespace, secret, "KeystoreSet " + name);
+                claim(claimed, namespace, secret, "KeystoreSet " + name, "spec.secretName");
             }
             places.put(name, place(tree, single, namespace, def));
         }
         for (TrustBundle bundle : manifests.trustBundles()) {
             claim(claimed, Manifests.namespace(bundle), TrustAssembly.targetSecret(bundle),
-                "TrustBundle " + bundle.getMetadata().getName());
+                "TrustBundle " + bundle.getMetadata().getName(), "spec.target.secretName");
         }
 
         Map<String, Map<String, byte[]>> pending = new LinkedHashMap<>();
@@ -226,10 +230,11 @@ public final class RenderCommand {
     }
 
     /** Two resources of one namespace that would write the same Secret are refused. */
-    private static void claim(Map<String, String> claimed, String namespace, String secret, String by) throws Stop {
+    private static void claim(Map<String, String> claimed, String namespace, String secret, String by, String field)
+        throws Stop {
         String before = claimed.putIfAbsent(Manifests.key(namespace, secret), by);
         if (before != null) {
-            throw new Stop(by + ": spec.secretName: Duplicate value: \"" + secret + "\": " + before
+            throw new Stop(by + ": " + field + ": Duplicate value: \"" + secret + "\": " + before
                 + " in namespace " + namespace + " already writes the Secret " + secret);
         }
     }
