@@ -59,4 +59,37 @@ class RenderJarIT {
             run.output().strip());
         assertFalse(Files.exists(dir.resolve("out")));
     }
+
+    /**
+     * Bad input of every kind through the real jar: exit 1 and exactly one line, with no stack trace
+     * and none of the DEBUG lines JBoss LogManager buffers before Quarkus would configure logging.
+     */
+    @Test
+    void everyFailureIsOneLineWithoutAStackTraceOrLogLines(@TempDir Path dir) throws Exception {
+        String head = "apiVersion: keystore.dev/v1alpha1\nkind: KeystoreSet\nmetadata: {name: a}\n";
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(head + "spec: {internal: {import: {keystore: {passwordSecretRef: {name: pw}}}}}\n",
+            "spec.internal.import.keystore.secretRef: Required value");
+        cases.put("apiVersion: v1\nkind: Secret\nmetadata: {name: pw}\ndata: {password: '!!!'}\n---\n" + head
+            + "spec: {tls: {}}\n", "Secret default/pw: data[password]: not valid base64");
+        cases.put(head + "spec: {tls: {}, config: [wso2], primary: {}, mountPath: \"/x\\n[admin]\"}\n",
+            "spec.mountPath: Invalid value: \"/x\\n[admin]\": spec.mountPath in body should match");
+        cases.put(head.replace("name: a", "name: ../../evil") + "spec: {tls: {}}\n",
+            "metadata.name: Invalid value: \"../../evil\"");
+        cases.put(head + "spec: {tls: {}}\n---\n" + head + "spec: {tls: {}}\n", "metadata.name: Duplicate value");
+        for (var c : cases.entrySet()) {
+            Path yaml = dir.resolve("bad.yaml");
+            Files.writeString(yaml, c.getKey());
+            Tools.Run run = Tools.run(RealCluster.PROJECT, Map.of(), RealCluster.javaBinary(), "-jar", JAR,
+                "render", "-f", yaml.toString(), "-o", dir.resolve("out").toString());
+            assertEquals(1, run.exitCode(), run.output());
+            assertEquals(1, run.output().strip().lines().count(), run.output());
+            assertTrue(run.output().startsWith("error: ") && run.output().contains(c.getValue()), run.output());
+            assertFalse(run.output().contains("DEBUG") || run.output().contains("\tat ")
+                || run.output().contains("Exception in thread") || run.output().contains("DelayedHandler"), run.output());
+            assertFalse(Files.exists(dir.resolve("out")));
+        }
+        Tools.Run usage = Tools.run(RealCluster.PROJECT, Map.of(), RealCluster.javaBinary(), "-jar", JAR, "render", "-f");
+        assertEquals(2, usage.exitCode(), usage.output());
+    }
 }
