@@ -25,15 +25,12 @@ public final class Main {
     }
 
     public static void main(String... args) {
-        if (args.length > 0 && ("render".equals(args[0]) || "inspect".equals(args[0]))) {
+        if (args.length > 0 && "render".equals(args[0])) {
             quietLogging();
             int code;
             try {
-                code = "render".equals(args[0])
-                    ? new RenderCommand(Clock.systemUTC(), new SecureRandom(), System.out, System.err)
-                        .run(Arrays.copyOfRange(args, 1, args.length))
-                    : new InspectCommand(Clock.systemUTC(), System.out, System.err, System::getenv, new ClusterSecrets())
-                        .run(Arrays.copyOfRange(args, 1, args.length));
+                code = new RenderCommand(Clock.systemUTC(), new SecureRandom(), System.out, System.err)
+                    .run(Arrays.copyOfRange(args, 1, args.length));
             } catch (RuntimeException | Error e) {
                 // never a stack trace on the terminal: it is no help to the user and may quote input
                 System.err.println("error: internal error (" + e.getClass().getSimpleName() + ")");
@@ -42,12 +39,17 @@ public final class Main {
             System.out.flush();
             System.exit(code);
         }
+        if (args.length > 0 && "inspect".equals(args[0])) {
+            int code = new InspectCommand(Clock.systemUTC(), System.out, System.err, System::getenv, new ClusterSecrets())
+                .run(Arrays.copyOfRange(args, 1, args.length));
+            System.exit(code);
+        }
         Quarkus.run(args);
     }
 
     /**
      * Before Quarkus configures logging, JBoss LogManager keeps every record (DEBUG included) in a
-     * delayed handler and prints them all to stderr when the JVM exits. The CLI never starts
+     * delayed handler and prints them all to stderr when the JVM exits. render never starts
      * Quarkus, so it drops everything below WARNING and prints what is left as one line, without
      * the throwable.
      */

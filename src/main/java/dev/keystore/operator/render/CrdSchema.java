@@ -28,15 +28,18 @@ public final class CrdSchema {
     private static final int MAX_SHOWN_VALUE = 80;
 
     private final Map<String, Schema> schemas;
+    private final Map<String, JsonNode> rawSchemas;
 
-    private CrdSchema(Map<String, Schema> schemas) {
+    private CrdSchema(Map<String, Schema> schemas, Map<String, JsonNode> rawSchemas) {
         this.schemas = schemas;
+        this.rawSchemas = rawSchemas;
     }
 
     /** Both CRDs, read once. */
     public static CrdSchema load() {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
         Map<String, Schema> schemas = new java.util.HashMap<>();
+        Map<String, JsonNode> raw = new java.util.HashMap<>();
         for (var e : FILES.entrySet()) {
             try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(e.getValue())) {
                 if (in == null) {
@@ -45,11 +48,12 @@ public final class CrdSchema {
                 JsonNode crd = YAML.readTree(in);
                 JsonNode schema = crd.path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema");
                 schemas.put(e.getKey(), registry.getSchema(schema));
+                raw.put(e.getKey(), schema);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
         }
-        return new CrdSchema(Map.copyOf(schemas));
+        return new CrdSchema(Map.copyOf(schemas), Map.copyOf(raw));
     }
 
     /** What the API server would say about {@code doc} (a KeystoreSet or TrustBundle), first by path; empty when valid. */
@@ -58,13 +62,46 @@ public final class CrdSchema {
         if (schema == null) {
             return List.of();
         }
-        List<Error> errors = new ArrayList<>(schema.validate(doc));
+        List<Error> errors = new ArrayList<>(schema.validate(clipped(doc, rawSchemas.get(kind))));
         errors.sort(Comparator.comparing(CrdSchema::field));
         List<String> out = new ArrayList<>();
         for (Error error : errors) {
             out.add(describe(error));
         }
         return out;
+    }
+
+    /**
+     * {@code doc} with every string longer than its schema's maxLength cut to maxLength + 1: still
+     * "Too long", and no pattern is ever run on a long string (java.util.regex recurses once per
+     * repetition of a group and overflows the stack on a few thousand; RE2 would not care).
+     */
+    private static JsonNode clipped(JsonNode doc, JsonNode schema) {
+        if (doc == null || schema == null) {
+            return doc;
+        }
+        if (doc.isTextual() && schema.has("maxLength") && doc.asText().length() > schema.get("maxLength").asInt()) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                doc.asText().substring(0, schema.get("maxLength").asInt() + 1));
+        }
+        if (doc.isObject() && schema.has("properties")) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) doc)
+                .deepCopy();
+            schema.get("properties").fields().forEachRemaining(p -> {
+                if (copy.has(p.getKey())) {
+                    copy.set(p.getKey(), clipped(copy.get(p.getKey()), p.getValue()));
+                }
+            });
+            return copy;
+        }
+        if (doc.isArray() && schema.has("items")) {
+            com.fasterxml.jackson.databind.node.ArrayNode copy = ((com.fasterxml.jackson.databind.node.ArrayNode) doc).deepCopy();
+            for (int i = 0; i < copy.size(); i++) {
+                copy.set(i, clipped(copy.get(i), schema.get("items")));
+            }
+            return copy;
+        }
+        return doc;
     }
 
     private static String field(Error error) {

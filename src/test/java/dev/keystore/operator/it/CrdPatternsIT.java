@@ -69,7 +69,8 @@ class CrdPatternsIT {
             }
             boolean apiServerRefused = !fields.isEmpty();
             boolean renderRefused = !schema.problems(c.kind(), doc).isEmpty();
-            if (c.refused() ? !fields.contains(c.refusedAt()) : apiServerRefused) {
+            // kube-apiserver 1.20 names an array item's field without its index: spec.tls.dnsNames
+            if (c.refused() ? !fields.contains(c.refusedAt().replaceAll("\\[[0-9]+\\]", "")) : apiServerRefused) {
                 wrong.add(c + ": the API server named " + fields);
             }
             if (apiServerRefused != renderRefused) {
@@ -98,13 +99,16 @@ class CrdPatternsIT {
             examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
         TreeSet<String> namespaces = new TreeSet<>();
-        int resources = 0;
+        TreeSet<String> resources = new TreeSet<>(); // two examples may define one resource (apim in wso2)
         for (Path file : examples) {
             try (MappingIterator<JsonNode> docs = Manifests.STRICT.readerFor(JsonNode.class).readValues(Files.readString(file))) {
                 while (docs.hasNextValue()) {
                     JsonNode doc = docs.nextValue();
                     namespaces.add(doc.path("metadata").path("namespace").asText("default"));
-                    resources += doc.path("apiVersion").asText().startsWith("keystore.dev/") ? 1 : 0;
+                    if (doc.path("apiVersion").asText().startsWith("keystore.dev/")) {
+                        resources.add(doc.path("kind").asText() + " " + doc.path("metadata").path("namespace").asText("default")
+                            + "/" + doc.path("metadata").path("name").asText());
+                    }
                 }
             }
         }
@@ -118,6 +122,6 @@ class CrdPatternsIT {
         long stored = cluster.client().genericKubernetesResources("keystore.dev/v1alpha1", "KeystoreSet").inAnyNamespace()
             .list().getItems().size() + cluster.client().genericKubernetesResources("keystore.dev/v1alpha1", "TrustBundle")
             .inAnyNamespace().list().getItems().size();
-        assertEquals(resources, stored);
+        assertEquals(resources.size(), stored);
     }
 }

@@ -79,6 +79,16 @@ class CrdSchemaTest {
             problems("spec.format", "\"PEM\""));
     }
 
+    @Test
+    void aMegabyteInAPatternedFieldIsTooLongNotAStackOverflow() {
+        // java.util.regex recurses per repetition of a group: a few thousand characters overflow the stack
+        for (String field : List.of("spec.mountPath", "spec.secretName", "spec.tls.dnsNames[0]", "spec.tls.alias")) {
+            String value = (field.equals("spec.mountPath") ? "/" : "") + "a.".repeat(1 << 19);
+            List<String> found = problems(field, HostileSpecs.JSON.valueToTree(value).toString());
+            assertTrue(found.stream().anyMatch(p -> p.startsWith(field + ": Too long: may not be longer than ")), found.toString());
+        }
+    }
+
     private static List<String> problems(String field, String json) {
         try {
             return SCHEMA.problems("KeystoreSet", new HostileSpecs.Case("KeystoreSet", field,
