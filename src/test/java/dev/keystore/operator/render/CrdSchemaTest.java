@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.keystore.operator.api.v1alpha1.Patterns;
-import dev.keystore.operator.plan.Names;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -111,17 +110,5 @@ class CrdSchemaTest {
             }
         }
         assertEquals(Patterns.MAX_NAME - Patterns.LONGEST_SUFFIX.length(), Patterns.MAX_SECRET_NAME);
-    }
-
-    @Test
-    void aSetNameMustFitALabelValue() {
-        assertTrue(Names.setNameProblem("a".repeat(63)).isEmpty());
-        assertTrue(Names.setNameProblem("a".repeat(64)).orElseThrow().contains("no more than 63 characters"));
-        assertTrue(Names.objectNameProblem("a".repeat(64)).isEmpty());
-        assertTrue(Names.setNameProblem("../x").orElseThrow().startsWith("Invalid value: \"../x\": a lowercase RFC 1123"));
-        assertTrue(Names.setNameProblem("Apim").isPresent());
-        assertTrue(Names.setNameProblem("").isPresent());
-        assertTrue(Names.isLabel("wso2"));
-        assertFalse(Names.isLabel("a.b"));
     }
 }
