@@ -98,7 +98,7 @@ final class OutputTree {
         }
     }
 
-    /** The regular, non-hidden files of a directory; empty when it does not exist. */
+    /** The regular, non-hidden files of a directory (not symbolic links); empty when it does not exist. */
     Optional<Map<String, byte[]>> readDirectory(Path dir, Set<String> only) throws IOException {
         checkNoLink(dir);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -111,9 +111,7 @@ final class OutputTree {
                 if (name.startsWith(".") || (only != null && !only.contains(name))) {
                     continue;
                 }
-                if (Files.isSymbolicLink(f)) {
-                    throw new Refused("refusing " + f + ": it is a symbolic link");
-                }
+                // a link is never read (it could bring in a key from anywhere) and never written through: see put()
                 if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     data.put(name, Files.readAllBytes(f));
                 }

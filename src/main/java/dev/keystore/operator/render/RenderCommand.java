@@ -115,8 +115,8 @@ public final class RenderCommand {
 
     /** Where one set's Secrets are: its output directory and its records, by identity. */
     private record SetPlace(String namespace, SetDefinition def, Path outputDir, DirectoryStore output,
-                            DirectoryStore ca, DirectoryStore internal, List<DirectoryStore> legacyCa,
-                            List<DirectoryStore> legacyInternal) {
+                            DirectoryStore ca, DirectoryStore internal, DirectoryStore otherLayoutOutput,
+                            List<DirectoryStore> legacyCa, List<DirectoryStore> legacyInternal) {
     }
 
     private List<String> render(Manifests manifests, OutputTree tree) throws IOException, Stop {
@@ -248,10 +248,14 @@ public final class RenderCommand {
         // the layouts before records were kept by identity: read (and copied forward), never removed
         Path singleLayout = tree.resolve(STATE_DIR);
         Path severalLayout = tree.resolve(def.name(), STATE_DIR);
+        // the output as the other layout wrote it (the input had one resource and now has several, or
+        // the other way round): only the files listed in its manifest, read when this layout has none
+        Path other = single ? tree.resolve(def.name()) : tree.root();
         return new SetPlace(namespace, def, dir,
             new DirectoryStore(tree, dir, tree.resolve(dir, STATE_DIR, def.secretName() + ".files"), false),
             new DirectoryStore(tree, tree.resolve(records, "ca"), tree.resolve(records, "ca.files"), true),
             new DirectoryStore(tree, tree.resolve(records, "internal"), tree.resolve(records, "internal.files"), true),
+            new DirectoryStore(tree, other, tree.resolve(other, STATE_DIR, def.secretName() + ".files"), true),
             List.of(legacy(tree, singleLayout, ca), legacy(tree, severalLayout, ca)),
             List.of(legacy(tree, singleLayout, internal), legacy(tree, severalLayout, internal)));
     }
@@ -286,7 +290,7 @@ public final class RenderCommand {
                         String secretName = place.def().secretName();
                         Optional<Map<String, byte[]>> found = Optional.empty();
                         if (name.equals(secretName)) {
-                            found = place.output().read();
+                            found = first(place.output(), List.of(place.otherLayoutOutput()));
                         } else if (name.equals(SetDefinition.caSecretName(secretName))) {
                             found = first(place.ca(), place.legacyCa());
                         } else if (name.equals(SetDefinition.internalSecretName(secretName))) {

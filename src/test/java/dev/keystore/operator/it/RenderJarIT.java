@@ -92,4 +92,31 @@ class RenderJarIT {
         Tools.Run usage = Tools.run(RealCluster.PROJECT, Map.of(), RealCluster.javaBinary(), "-jar", JAR, "render", "-f");
         assertEquals(2, usage.exitCode(), usage.output());
     }
+
+    /** One resource into -o, then two into -o/<name>: the first set keeps its internal key and its CA. */
+    @Test
+    void aSecondResourceInTheInputKeepsTheFirstSetsKeys(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("keystores");
+        Tools.Run one = Tools.run(RealCluster.PROJECT, Map.of(), RealCluster.javaBinary(), "-jar", JAR,
+            "render", "-f", "examples/wso2-apim.yaml", "-o", out.toString());
+        assertEquals(0, one.exitCode(), one.output());
+        byte[] internal = internalKey(out);
+        String ca = Files.readString(out.resolve("ca.crt"));
+
+        Tools.Run two = Tools.run(RealCluster.PROJECT, Map.of(), RealCluster.javaBinary(), "-jar", JAR,
+            "render", "-f", "examples/wso2-apim.yaml", "-f", "examples/tls-only.yaml", "-o", out.toString());
+
+        assertEquals(0, two.exitCode(), two.output());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(internal, internalKey(out.resolve("apim")));
+        assertEquals(ca, Files.readString(out.resolve("apim/ca.crt")));
+        assertTrue(Files.exists(out.resolve("web/tls.p12")));
+    }
+
+    private static byte[] internalKey(Path dir) throws Exception {
+        byte[] bytes = Files.readAllBytes(dir.resolve("internal_keystore.jks"));
+        return dev.keystore.operator.keystore.KeystoreCodec.read(dev.keystore.operator.keystore.KeystoreCodec.detect(bytes),
+                bytes, Files.readString(dir.resolve("password")).toCharArray()).entries().stream()
+            .filter(e -> e instanceof dev.keystore.operator.keystore.StoreEntry.KeyEntry)
+            .map(e -> ((dev.keystore.operator.keystore.StoreEntry.KeyEntry) e).key().getEncoded()).findFirst().orElseThrow();
+    }
 }

@@ -395,11 +395,15 @@ class RenderSafetyTest {
         Path out = tmp.resolve("out");
         assertEquals(0, render(yaml(tmp, "a.yaml", WITH_INTERNAL.formatted("apim-keystores")), out).code());
         Keys first = Keys.of(out);
+        String tlsKey = Files.readString(out.resolve("tls.key"));
 
         Run two = render(yaml(tmp, "a.yaml", WITH_INTERNAL.formatted("apim-keystores") + OTHER), out);
 
         assertEquals(0, two.code(), two.err());
         first.assertSame(Keys.of(out.resolve("apim")));
+        // the output of the one-resource layout is read too: the tls key is not due and stays
+        assertEquals(tlsKey, Files.readString(out.resolve("apim/tls.key")));
+        assertTrue(two.out().contains("tls kept"), two.out());
         // the second set signs with the first set's (unchanged) CA
         assertTrue(Files.readString(out.resolve("other/ca.crt")).contains(first.ca().strip()));
         // and back to one resource: still the same keys
