@@ -107,6 +107,8 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
                         Secret secret = convert(file, doc, Secret.class, "v1");
                         String where = "Secret " + namespace(secret) + "/" + secret.getMetadata().getName();
                         Map<String, byte[]> data = new LinkedHashMap<>();
+                        checkKeys(file, where, "data", secret.getData());
+                        checkKeys(file, where, "stringData", secret.getStringData());
                         decode(file, where, "data", secret.getData(), data);
                         if (secret.getStringData() != null) {
                             secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
@@ -117,6 +119,8 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
                         ConfigMap cm = convert(file, doc, ConfigMap.class, "v1");
                         String where = "ConfigMap " + namespace(cm) + "/" + cm.getMetadata().getName();
                         Map<String, byte[]> data = new LinkedHashMap<>();
+                        checkKeys(file, where, "data", cm.getData());
+                        checkKeys(file, where, "binaryData", cm.getBinaryData());
                         if (cm.getData() != null) {
                             cm.getData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
                         }
@@ -213,6 +217,23 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
             return "'" + f.getValue() + "' is not one of " + java.util.Arrays.toString(f.getTargetType().getEnumConstants());
         }
         return firstLine(e.getOriginalMessage());
+    }
+
+    private static final java.util.regex.Pattern DATA_KEY = java.util.regex.Pattern.compile(
+        dev.keystore.operator.api.v1alpha1.Patterns.DATA_KEY);
+
+    /** Keys of a Secret or ConfigMap as the API server accepts them. */
+    private static void checkKeys(Path file, String where, String field, Map<String, String> values) throws BadManifest {
+        if (values == null) {
+            return;
+        }
+        for (String key : values.keySet()) {
+            if (key.length() > dev.keystore.operator.api.v1alpha1.Patterns.MAX_DATA_KEY || !DATA_KEY.matcher(key).matches()
+                || key.equals(".") || key.equals("..")) {
+                throw new BadManifest(file + ": " + where + ": " + field + "[" + key.replace("\n", "\\n")
+                    + "]: Invalid value: a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
+            }
+        }
     }
 
     /** Base64 as the API server reads it (line breaks allowed, nothing else); a bad value names the document and key. */

@@ -521,5 +521,16 @@ class RenderSafetyTest {
         assertEquals(1, run.code());
         assertEquals("error: " + file + ": Secret wso2/pw: data[password]: not valid base64", run.err().strip());
         assertFalse(run.err().contains("!!!"), "the value is never quoted back");
+
+        Path badKey = yaml(tmp, "k.yaml", """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: pw}
+            stringData: {"../password": x}
+            """ + "---\n" + set("web", ""));
+        run = render(badKey, tmp.resolve("out"));
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains("Secret default/pw: stringData[../password]: Invalid value: a valid config key"),
+            run.err());
     }
 }
