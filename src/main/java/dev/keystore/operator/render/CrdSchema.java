@@ -2,6 +2,9 @@ package dev.keystore.operator.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -13,6 +16,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +42,8 @@ public final class CrdSchema {
     /** Both CRDs, read once. */
     public static CrdSchema load() {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
-        Map<String, Schema> schemas = new java.util.HashMap<>();
-        Map<String, JsonNode> raw = new java.util.HashMap<>();
+        Map<String, Schema> schemas = new HashMap<>();
+        Map<String, JsonNode> raw = new HashMap<>();
         for (var e : FILES.entrySet()) {
             try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(e.getValue())) {
                 if (in == null) {
@@ -81,11 +85,11 @@ public final class CrdSchema {
             return doc;
         }
         if (doc.isTextual() && schema.has("maxLength") && doc.asText().length() > schema.get("maxLength").asInt()) {
-            return com.fasterxml.jackson.databind.node.TextNode.valueOf(
+            return TextNode.valueOf(
                 doc.asText().substring(0, schema.get("maxLength").asInt() + 1));
         }
         if (doc.isObject() && schema.has("properties")) {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) doc)
+            ObjectNode copy = ((ObjectNode) doc)
                 .deepCopy();
             schema.get("properties").fields().forEachRemaining(p -> {
                 if (copy.has(p.getKey())) {
@@ -95,7 +99,7 @@ public final class CrdSchema {
             return copy;
         }
         if (doc.isArray() && schema.has("items")) {
-            com.fasterxml.jackson.databind.node.ArrayNode copy = ((com.fasterxml.jackson.databind.node.ArrayNode) doc).deepCopy();
+            ArrayNode copy = ((ArrayNode) doc).deepCopy();
             for (int i = 0; i < copy.size(); i++) {
                 copy.set(i, clipped(copy.get(i), schema.get("items")));
             }

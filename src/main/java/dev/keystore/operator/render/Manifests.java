@@ -1,12 +1,16 @@
 package dev.keystore.operator.render;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.Patterns;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -17,12 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -78,7 +84,7 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
                         docs.add(doc);
                     }
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new BadManifest(file + ": not valid YAML: " + firstLine(e.getOriginalMessage())
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
             } catch (IOException e) {
@@ -196,7 +202,7 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
             String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
             // a Secret's values are never quoted back: Jackson's own message may hold them
-            String why = type == Secret.class ? (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+            String why = type == Secret.class ? (e instanceof UnrecognizedPropertyException
                 ? "unknown field" : "not a valid value") : describe(e);
             throw new BadManifest(file + ": " + type.getSimpleName() + " " + name + ": " + path + ": " + why);
         } catch (IOException e) {
@@ -209,18 +215,18 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
     }
 
     private static String describe(JsonMappingException e) {
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException) {
+        if (e instanceof UnrecognizedPropertyException) {
             return "unknown field";
         }
-        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f && f.getTargetType() != null
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null
             && f.getTargetType().isEnum()) {
-            return "'" + f.getValue() + "' is not one of " + java.util.Arrays.toString(f.getTargetType().getEnumConstants());
+            return "'" + f.getValue() + "' is not one of " + Arrays.toString(f.getTargetType().getEnumConstants());
         }
         return firstLine(e.getOriginalMessage());
     }
 
-    private static final java.util.regex.Pattern DATA_KEY = java.util.regex.Pattern.compile(
-        dev.keystore.operator.api.v1alpha1.Patterns.DATA_KEY);
+    private static final Pattern DATA_KEY = Pattern.compile(
+        Patterns.DATA_KEY);
 
     /** Keys of a Secret or ConfigMap as the API server accepts them. */
     private static void checkKeys(Path file, String where, String field, Map<String, String> values) throws BadManifest {
@@ -228,7 +234,7 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
             return;
         }
         for (String key : values.keySet()) {
-            if (key.length() > dev.keystore.operator.api.v1alpha1.Patterns.MAX_DATA_KEY || !DATA_KEY.matcher(key).matches()
+            if (key.length() > Patterns.MAX_DATA_KEY || !DATA_KEY.matcher(key).matches()
                 || key.equals(".") || key.equals("..")) {
                 throw new BadManifest(file + ": " + where + ": " + field + "[" + key.replace("\n", "\\n")
                     + "]: Invalid value: a valid config key must consist of alphanumeric characters, '-', '_' or '.'");

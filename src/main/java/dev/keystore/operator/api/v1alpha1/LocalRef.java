@@ -1,9 +1,9 @@
 package dev.keystore.operator.api.v1alpha1;
 
-import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** An object of the resource's namespace, by name. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,9 +1,9 @@
 package dev.keystore.operator.api.v1alpha1;
 
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PrivateKeySpec {

@@ -1,8 +1,8 @@
 package dev.keystore.operator.api.v1alpha1;
 
-import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 
 /** One source of trusted certificates; set exactly one field. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
