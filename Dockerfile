@@ -6,6 +6,8 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
 COPY pom.xml .
 COPY src src
+# render validates its input against the CRDs, packaged from here (see pom.xml)
+COPY deploy/crds deploy/crds
 RUN mvn -B -q package -Dmaven.test.skip=true
 
 # A JRE only: no JDK, no Maven in the image that runs.

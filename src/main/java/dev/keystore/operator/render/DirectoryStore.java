@@ -1,90 +1,90 @@
 package dev.keystore.operator.render;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * A directory that stands for a Secret: one file per key, mode 0600. Writes only the files whose
- * bytes change (each through a temporary file and a rename) and removes keys no longer present.
+ * A directory that stands for a Secret: one file per key, mode 0600. A manifest lists the files
+ * this store wrote: only those are ever removed, and a store that {@code readsOnlyItsOwn} (a record
+ * directory) reads only those. Changes are planned on the {@link OutputTree} and written when it
+ * commits: only the files whose bytes change.
  */
 final class DirectoryStore {
+    private final OutputTree tree;
     private final Path dir;
-    /** Lists the files this store wrote, so that only those are ever removed; null: the whole directory is ours. */
     private final Path manifest;
+    private final boolean readsOnlyItsOwn;
 
-    DirectoryStore(Path dir, Path manifest) {
+    DirectoryStore(OutputTree tree, Path dir, Path manifest, boolean readsOnlyItsOwn) {
+        this.tree = tree;
         this.dir = dir;
         this.manifest = manifest;
+        this.readsOnlyItsOwn = readsOnlyItsOwn;
     }
 
     Path path() {
         return dir;
     }
 
-    /** Every regular, non-hidden file; empty when the directory does not exist. */
+    /** What the Secret holds now; empty when the directory does not exist or holds nothing. */
     Optional<Map<String, byte[]>> read() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
+        Set<String> only = null;
+        if (readsOnlyItsOwn) {
+            only = written();
+            if (only.isEmpty()) {
+                return Optional.empty();
+            }
         }
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-                String name = f.getFileName().toString();
-                if (!name.startsWith(".") && Files.isRegularFile(f)) {
-                    data.put(name, Files.readAllBytes(f));
+        return tree.readDirectory(dir, only);
+    }
+
+    /** The file names the manifest lists (plain names only: any other line is never acted on). */
+    private Set<String> written() throws IOException {
+        Optional<byte[]> list = tree.readFile(manifest);
+        Set<String> names = new LinkedHashSet<>();
+        if (list.isPresent()) {
+            for (String line : new String(list.get(), StandardCharsets.UTF_8).split("\n")) {
+                if (OutputTree.isPlainName(line) && !line.startsWith(".")) {
+                    names.add(line);
                 }
             }
         }
-        return data.isEmpty() ? Optional.empty() : Optional.of(data);
+        return names;
     }
 
-    /** Makes the directory hold exactly {@code data}; returns how many files it wrote or removed. */
-    int write(Map<String, byte[]> data) throws IOException {
-        Files.createDirectories(dir);
-        Map<String, byte[]> before = read().orElse(Map.of());
+    /** Plans the directory to hold {@code data}; returns how many files that writes or removes. */
+    int plan(Map<String, byte[]> data) throws IOException {
+        Map<String, byte[]> before = tree.readDirectory(dir, null).orElse(Map.of());
+        Set<String> ours = written();
         int changes = 0;
         for (var e : data.entrySet()) {
+            if (e.getKey().startsWith(".")) {
+                throw new OutputTree.Refused("refusing to write the hidden file " + e.getKey() + " into " + dir);
+            }
+            Path file = tree.resolve(dir, e.getKey());
             if (!Arrays.equals(before.get(e.getKey()), e.getValue())) {
-                writeFile(dir.resolve(e.getKey()), e.getValue());
+                tree.put(file, e.getValue());
                 changes++;
             }
         }
-        java.util.Set<String> ours = manifest == null ? before.keySet()
-            : Files.exists(manifest) ? java.util.Set.copyOf(Files.readAllLines(manifest)) : java.util.Set.of();
         for (String stale : ours) {
             if (!data.containsKey(stale) && before.containsKey(stale)) {
-                Files.delete(dir.resolve(stale));
+                tree.delete(tree.resolve(dir, stale));
                 changes++;
             }
         }
-        if (manifest != null) {
-            byte[] list = String.join("\n", new java.util.TreeSet<>(data.keySet())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (!Files.exists(manifest) || !Arrays.equals(Files.readAllBytes(manifest), list)) {
-                Files.createDirectories(manifest.getParent());
-                writeFile(manifest, list);
-            }
+        byte[] list = String.join("\n", new TreeSet<>(data.keySet())).getBytes(StandardCharsets.UTF_8);
+        Optional<byte[]> current = tree.readFile(manifest);
+        if (current.isEmpty() || !Arrays.equals(current.get(), list)) {
+            tree.put(manifest, list);
         }
         return changes;
-    }
-
-    private static void writeFile(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(tmp, bytes);
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -1,29 +1,42 @@
 package dev.keystore.operator.render;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.Patterns;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import dev.keystore.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The resources of one or more YAML files, read strictly: an unknown field or a bad enum value is
- * an error naming the file and the field. Documents of other kinds are ignored.
+ * an error naming the file and the field, every KeystoreSet and TrustBundle is checked against the
+ * CRD schema and every name as the API server checks it, and two resources that would share a
+ * directory or a Secret are refused. Documents of other kinds are ignored. Secrets and ConfigMaps
+ * are keyed by {@link #key namespace and name}.
  */
 public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustBundles,
                         Map<String, Map<String, byte[]>> secrets, Map<String, Map<String, byte[]>> configMaps) {
@@ -31,6 +44,8 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
     public static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
         .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+    /** The namespace of a resource that names none, as kubectl applies it. */
+    public static final String DEFAULT_NAMESPACE = "default";
 
     /** A file that cannot be used; the message is one line naming the file and field. */
     public static final class BadManifest extends Exception {
@@ -39,11 +54,27 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
         }
     }
 
+    /** How Secrets and ConfigMaps are looked up: by namespace and name. */
+    public static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    /** The namespace of an object, {@value #DEFAULT_NAMESPACE} when it names none. */
+    public static String namespace(HasMetadata object) {
+        String ns = object.getMetadata() == null ? null : object.getMetadata().getNamespace();
+        return ns == null || ns.isBlank() ? DEFAULT_NAMESPACE : ns;
+    }
+
     public static Manifests read(List<Path> files) throws BadManifest {
+        return read(files, CrdSchema.load());
+    }
+
+    static Manifests read(List<Path> files, CrdSchema schema) throws BadManifest {
         List<KeystoreSet> sets = new ArrayList<>();
         List<TrustBundle> bundles = new ArrayList<>();
         Map<String, Map<String, byte[]>> secrets = new LinkedHashMap<>();
         Map<String, Map<String, byte[]>> configMaps = new LinkedHashMap<>();
+        Map<String, String> resourceNames = new HashMap<>();
         for (Path file : files) {
             List<JsonNode> docs = new ArrayList<>();
             try (MappingIterator<JsonNode> it = STRICT.readerFor(JsonNode.class).readValues(Files.readString(file))) {
@@ -53,7 +84,7 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
                         docs.add(doc);
                     }
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new BadManifest(file + ": not valid YAML: " + firstLine(e.getOriginalMessage())
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
             } catch (IOException e) {
@@ -68,22 +99,39 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
                 String kind = doc.path("kind").asText("");
                 String apiVersion = doc.path("apiVersion").asText("");
                 switch (kind) {
-                    case "KeystoreSet" -> sets.add(convert(file, doc, KeystoreSet.class, apiVersion));
-                    case "TrustBundle" -> bundles.add(convert(file, doc, TrustBundle.class, apiVersion));
+                    case "KeystoreSet" -> {
+                        KeystoreSet set = resource(file, doc, KeystoreSet.class, apiVersion, schema);
+                        unique(file, kind, set.getMetadata().getName(), resourceNames);
+                        sets.add(set);
+                    }
+                    case "TrustBundle" -> {
+                        TrustBundle bundle = resource(file, doc, TrustBundle.class, apiVersion, schema);
+                        unique(file, kind, bundle.getMetadata().getName(), resourceNames);
+                        bundles.add(bundle);
+                    }
                     case "Secret" -> {
                         Secret secret = convert(file, doc, Secret.class, "v1");
-                        secrets.put(secret.getMetadata().getName(), decode(secret));
+                        String where = "Secret " + namespace(secret) + "/" + secret.getMetadata().getName();
+                        Map<String, byte[]> data = new LinkedHashMap<>();
+                        checkKeys(file, where, "data", secret.getData());
+                        checkKeys(file, where, "stringData", secret.getStringData());
+                        decode(file, where, "data", secret.getData(), data);
+                        if (secret.getStringData() != null) {
+                            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+                        }
+                        put(file, where, secrets, key(namespace(secret), secret.getMetadata().getName()), data);
                     }
                     case "ConfigMap" -> {
                         ConfigMap cm = convert(file, doc, ConfigMap.class, "v1");
+                        String where = "ConfigMap " + namespace(cm) + "/" + cm.getMetadata().getName();
                         Map<String, byte[]> data = new LinkedHashMap<>();
+                        checkKeys(file, where, "data", cm.getData());
+                        checkKeys(file, where, "binaryData", cm.getBinaryData());
                         if (cm.getData() != null) {
                             cm.getData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
                         }
-                        if (cm.getBinaryData() != null) {
-                            cm.getBinaryData().forEach((k, v) -> data.put(k, Base64.getMimeDecoder().decode(v)));
-                        }
-                        configMaps.put(cm.getMetadata().getName(), data);
+                        decode(file, where, "binaryData", cm.getBinaryData(), data);
+                        put(file, where, configMaps, key(namespace(cm), cm.getMetadata().getName()), data);
                     }
                     default -> { }
                 }
@@ -92,48 +140,122 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
         return new Manifests(sets, bundles, secrets, configMaps);
     }
 
+    /** A KeystoreSet or TrustBundle: read strictly, then held to the CRD schema. */
+    private static <T extends HasMetadata> T resource(Path file, JsonNode doc, Class<T> type, String apiVersion,
+                                                      CrdSchema schema) throws BadManifest {
+        T resource = convert(file, doc, type, apiVersion);
+        String kind = type.getSimpleName();
+        String name = resource.getMetadata().getName();
+        List<String> problems = schema.problems(kind, doc);
+        if (!problems.isEmpty()) {
+            throw new BadManifest(file + ": " + kind + " " + name + " is invalid: " + problems.get(0)
+                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+        }
+        Optional<String> nameProblem = resource instanceof KeystoreSet ? Names.setNameProblem(name)
+            : Names.objectNameProblem(name);
+        if (nameProblem.isPresent()) {
+            throw new BadManifest(file + ": " + kind + " " + name + " is invalid: metadata.name: " + nameProblem.get());
+        }
+        return resource;
+    }
+
+    /** Every KeystoreSet and TrustBundle renders into -o/<name>: two of one name would share it. */
+    private static void unique(Path file, String kind, String name, Map<String, String> seen) throws BadManifest {
+        String before = seen.putIfAbsent(name, kind);
+        if (before != null) {
+            throw new BadManifest(file + ": " + kind + " " + name + ": metadata.name: Duplicate value: \"" + name
+                + "\": a " + before + " of that name is already in the input (each renders into its own directory)");
+        }
+    }
+
+    private static void put(Path file, String where, Map<String, Map<String, byte[]>> into, String key,
+                            Map<String, byte[]> data) throws BadManifest {
+        if (into.putIfAbsent(key, data) != null) {
+            throw new BadManifest(file + ": " + where + ": Duplicate value: the input holds it twice");
+        }
+    }
+
     private static <T> T convert(Path file, JsonNode doc, Class<T> type, String apiVersion) throws BadManifest {
         String expected = type == Secret.class || type == ConfigMap.class ? "v1" : KeystoreSet.GROUP + "/" + KeystoreSet.VERSION;
         if (!expected.equals(apiVersion)) {
             throw new BadManifest(file + ": apiVersion: " + type.getSimpleName() + " must be " + expected
                 + ", not '" + apiVersion + "'");
         }
-        if (doc.path("metadata").path("name").asText("").isBlank()) {
+        JsonNode metadata = doc.path("metadata");
+        String name = metadata.path("name").asText("");
+        if (name.isBlank()) {
             throw new BadManifest(file + ": metadata.name: a " + type.getSimpleName() + " needs a name");
+        }
+        Optional<String> nameProblem = Names.objectNameProblem(name);
+        if (nameProblem.isPresent()) {
+            throw new BadManifest(file + ": " + type.getSimpleName() + " " + shortName(name) + " is invalid: metadata.name: "
+                + nameProblem.get());
+        }
+        if (metadata.hasNonNull("namespace") && !Names.isLabel(metadata.path("namespace").asText())) {
+            throw new BadManifest(file + ": " + type.getSimpleName() + " " + name + " is invalid: metadata.namespace: "
+                + "Invalid value: " + metadata.path("namespace") + ": a lowercase RFC 1123 label must consist of lower"
+                + " case alphanumeric characters or '-', and must start and end with an alphanumeric character");
         }
         try {
             return STRICT.treeToValue(doc, type);
         } catch (JsonMappingException e) {
             String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-            String name = doc.path("metadata").path("name").asText();
-            throw new BadManifest(file + ": " + type.getSimpleName() + " " + name + ": " + path + ": "
-                + describe(e));
+            // a Secret's values are never quoted back: Jackson's own message may hold them
+            String why = type == Secret.class ? (e instanceof UnrecognizedPropertyException
+                ? "unknown field" : "not a valid value") : describe(e);
+            throw new BadManifest(file + ": " + type.getSimpleName() + " " + name + ": " + path + ": " + why);
         } catch (IOException e) {
-            throw new BadManifest(file + ": " + firstLine(e.getMessage()));
+            throw new BadManifest(file + ": " + type.getSimpleName() + " " + name + ": cannot be read");
         }
     }
 
+    private static String shortName(String name) {
+        return name.length() <= 63 ? name : name.substring(0, 60) + "...";
+    }
+
     private static String describe(JsonMappingException e) {
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException) {
+        if (e instanceof UnrecognizedPropertyException) {
             return "unknown field";
         }
-        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f && f.getTargetType() != null
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null
             && f.getTargetType().isEnum()) {
-            return "'" + f.getValue() + "' is not one of " + java.util.Arrays.toString(f.getTargetType().getEnumConstants());
+            return "'" + f.getValue() + "' is not one of " + Arrays.toString(f.getTargetType().getEnumConstants());
         }
         return firstLine(e.getOriginalMessage());
     }
 
-    private static Map<String, byte[]> decode(Secret secret) {
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> data.put(k, Base64.getMimeDecoder().decode(v)));
+    private static final Pattern DATA_KEY = Pattern.compile(
+        Patterns.DATA_KEY);
+
+    /** Keys of a Secret or ConfigMap as the API server accepts them. */
+    private static void checkKeys(Path file, String where, String field, Map<String, String> values) throws BadManifest {
+        if (values == null) {
+            return;
         }
-        if (secret.getStringData() != null) {
-            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        for (String key : values.keySet()) {
+            if (key.length() > Patterns.MAX_DATA_KEY || !DATA_KEY.matcher(key).matches()
+                || key.equals(".") || key.equals("..")) {
+                throw new BadManifest(file + ": " + where + ": " + field + "[" + key.replace("\n", "\\n")
+                    + "]: Invalid value: a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
+            }
         }
-        return data;
+    }
+
+    /** Base64 as the API server reads it (line breaks allowed, nothing else); a bad value names the document and key. */
+    private static void decode(Path file, String where, String field, Map<String, String> encoded,
+                               Map<String, byte[]> into) throws BadManifest {
+        if (encoded == null) {
+            return;
+        }
+        for (var e : encoded.entrySet()) {
+            String value = e.getValue() == null ? "" : e.getValue().replace("\r", "").replace("\n", "");
+            try {
+                into.put(e.getKey(), Base64.getDecoder().decode(value));
+            } catch (IllegalArgumentException ex) {
+                throw new BadManifest(file + ": " + where + ": " + field + "[" + e.getKey() + "]: not valid base64");
+            }
+        }
     }
 
     private static String firstLine(String s) {

@@ -14,6 +14,8 @@ import dev.keystore.operator.plan.SlotReport;
 import dev.keystore.operator.plan.TrustAssembly;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,16 +23,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code render -f <yaml> [-f <yaml>...] -o <dir>}: writes what the operator would put in each
- * KeystoreSet's Secrets into a directory, without a cluster. Nothing is written unless every set
- * in the input succeeds. Exit codes: 0 done, 1 bad input, 2 bad usage.
+ * KeystoreSet's and TrustBundle's Secrets into a directory, without a cluster. Every resource is
+ * computed first and the files are then written together, or not at all. Exit codes: 0 done, 1 bad
+ * input, 2 bad usage.
+ *
+ * <p>Layout: one resource renders into {@code -o}, several each into {@code -o/<name>}. A set's
+ * records (its CA and the key that must never change) live in
+ * {@code -o/.keystore-operator/<namespace>/<name>/{ca,internal}/}, found by the set's identity
+ * whatever its {@code secretName} is and however many resources the input holds.
  */
 public final class RenderCommand {
-    /** Where the Secrets besides the output one (CA and internal key record) are kept. */
+    /** Where the Secrets besides the output one (CA and internal key record) are kept, and the manifests. */
     public static final String STATE_DIR = ".keystore-operator";
     static final String USAGE = "usage: render -f <file.yaml> [-f <file.yaml>...] -o <directory>";
 
@@ -38,12 +47,25 @@ public final class RenderCommand {
     private final SecureRandom random;
     private final PrintStream out;
     private final PrintStream err;
+    private final OutputTree.Step step;
 
     public RenderCommand(Clock clock, SecureRandom random, PrintStream out, PrintStream err) {
+        this(clock, random, out, err, OutputTree.Step.NONE);
+    }
+
+    RenderCommand(Clock clock, SecureRandom random, PrintStream out, PrintStream err, OutputTree.Step step) {
         this.clock = clock;
         this.random = random;
         this.out = out;
         this.err = err;
+        this.step = step;
+    }
+
+    /** A problem that stops the run; the message is the one line the user sees. */
+    private static final class Stop extends Exception {
+        Stop(String message) {
+            super(message, null, false, false);
+        }
     }
 
     public int run(String... args) {
@@ -68,128 +90,92 @@ public final class RenderCommand {
             return 2;
         }
         try {
-            return render(Manifests.read(files), outDir);
-        } catch (Manifests.BadManifest e) {
+            List<String> report = render(Manifests.read(files), new OutputTree(outDir, step));
+            report.forEach(out::println);
+            return 0;
+        } catch (Manifests.BadManifest | Stop e) {
             err.println("error: " + e.getMessage());
-            return 1;
+        } catch (OutputTree.Refused e) {
+            err.println("error: " + e.getMessage() + "; nothing was written");
         } catch (IOException e) {
-            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private int render(Manifests manifests, Path outDir) throws IOException {
-        if (manifests.keystoreSets().isEmpty() && manifests.trustBundles().isEmpty()) {
-            err.println("error: the input holds no KeystoreSet or TrustBundle");
-            return 1;
-        }
-        boolean single = manifests.keystoreSets().size() + manifests.trustBundles().size() == 1;
-        Map<String, SetDefinition> defs = new LinkedHashMap<>();
-        Map<String, Path> dirs = new HashMap<>();
-        for (KeystoreSet set : manifests.keystoreSets()) {
-            String name = set.getMetadata().getName();
-            try {
-                defs.put(name, SetDefinition.of(set));
-            } catch (Problem.Raised e) {
-                err.println("error: KeystoreSet " + name + ": " + e.problem().message());
+            err.println("error: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()) + "; nothing was written");
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof OutputTree.Refused refused) {
+                err.println("error: " + refused.getMessage() + "; nothing was written");
                 return 1;
             }
-            dirs.put(name, single ? outDir : outDir.resolve(name));
+            err.println("error: " + e.getCause().getClass().getSimpleName() + ": " + firstLine(e.getCause().getMessage())
+                + "; nothing was written");
+        } catch (RuntimeException | StackOverflowError e) {
+            // a defect, not bad input: still one line, never a stack trace or a value from the input
+            err.println("error: internal error (" + e.getClass().getSimpleName() + "); nothing was written");
         }
-        // secret name -> the directory that stands for it, for every Secret a set owns
-        Map<String, DirectoryStore> stores = new HashMap<>();
-        for (SetDefinition def : defs.values()) {
-            Path dir = dirs.get(def.name());
-            Path state = dir.resolve(STATE_DIR);
-            stores.put(def.secretName(), new DirectoryStore(dir, state.resolve(def.secretName() + ".files")));
-            stores.put(SetDefinition.caSecretName(def.secretName()),
-                new DirectoryStore(state.resolve(SetDefinition.caSecretName(def.secretName())), null));
-            stores.put(SetDefinition.internalSecretName(def.secretName()),
-                new DirectoryStore(state.resolve(SetDefinition.internalSecretName(def.secretName())), null));
+        return 1;
+    }
+
+    /** Where one set's Secrets are: its output directory and its records, by identity. */
+    private record SetPlace(String namespace, SetDefinition def, Path outputDir, DirectoryStore output,
+                            DirectoryStore ca, DirectoryStore internal, DirectoryStore otherLayoutOutput,
+                            List<DirectoryStore> legacyCa, List<DirectoryStore> legacyInternal) {
+    }
+
+    private List<String> render(Manifests manifests, OutputTree tree) throws IOException, Stop {
+        if (manifests.keystoreSets().isEmpty() && manifests.trustBundles().isEmpty()) {
+            throw new Stop("the input holds no KeystoreSet or TrustBundle");
         }
-        Map<String, Map<String, byte[]>> pending = new LinkedHashMap<>();
-        InputSource source = new InputSource() {
-            @Override
-            public Optional<Map<String, byte[]>> secret(String name) {
-                if (pending.containsKey(name)) {
-                    return Optional.of(pending.get(name));
-                }
-                DirectoryStore store = stores.get(name);
-                if (store != null) {
-                    try {
-                        return store.read();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-                return Optional.ofNullable(manifests.secrets().get(name));
-            }
-
-            @Override
-            public Optional<KeystoreSet> keystoreSet(String name) {
-                return manifests.keystoreSets().stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst();
-            }
-
-            @Override
-            public Optional<Map<String, byte[]>> configMap(String name) {
-                return Optional.ofNullable(manifests.configMaps().get(name));
-            }
-
-            @Override
-            public Optional<TrustBundle> trustBundle(String name) {
-                return manifests.trustBundles().stream().filter(b -> b.getMetadata().getName().equals(name)).findFirst();
-            }
-        };
-        Issuance issuance = new Issuance(new Signer(clock, random));
-        List<String> order = issuerOrder(defs);
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        for (String name : order) {
-            SetDefinition def = defs.get(name);
+        boolean single = manifests.keystoreSets().size() + manifests.trustBundles().size() == 1;
+        Map<String, SetPlace> places = new LinkedHashMap<>();
+        Map<String, String> claimed = new HashMap<>();
+        for (KeystoreSet set : manifests.keystoreSets()) {
+            String name = set.getMetadata().getName();
+            String namespace = Manifests.namespace(set);
+            SetDefinition def;
             try {
-                Outcome outcome = issuance.run(def, Inputs.gather(def, source, Map.of()));
+                def = SetDefinition.of(set);
+            } catch (Problem.Raised e) {
+                throw new Stop("KeystoreSet " + name + ": " + e.problem().message());
+            }
+            for (String secret : List.of(def.secretName(), SetDefinition.caSecretName(def.secretName()),
+                SetDefinition.internalSecretName(def.secretName()))) {
+                claim(claimed, namespace, secret, "KeystoreSet " + name, "spec.secretName");
+            }
+            places.put(name, place(tree, single, namespace, def));
+        }
+        for (TrustBundle bundle : manifests.trustBundles()) {
+            claim(claimed, Manifests.namespace(bundle), TrustAssembly.targetSecret(bundle),
+                "TrustBundle " + bundle.getMetadata().getName(), "spec.target.secretName");
+        }
+
+        Map<String, Map<String, byte[]>> pending = new LinkedHashMap<>();
+        Issuance issuance = new Issuance(new Signer(clock, random));
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (String name : issuerOrder(places)) {
+            SetPlace place = places.get(name);
+            SetDefinition def = place.def();
+            try {
+                Outcome outcome = issuance.run(def, Inputs.gather(def, source(manifests, places, pending, place.namespace()),
+                    Map.of()));
                 outcomes.put(name, outcome);
                 Map<String, byte[]> output = new LinkedHashMap<>(outcome.output());
                 output.putAll(Snippets.files(def));
-                pending.put(def.secretName(), output);
+                pending.put(Manifests.key(place.namespace(), def.secretName()), output);
                 if (outcome.caRecord() != null) {
-                    pending.put(SetDefinition.caSecretName(def.secretName()), outcome.caRecord());
+                    pending.put(Manifests.key(place.namespace(), SetDefinition.caSecretName(def.secretName())),
+                        outcome.caRecord());
                 }
                 if (outcome.internalRecord() != null) {
-                    pending.put(SetDefinition.internalSecretName(def.secretName()), outcome.internalRecord());
+                    pending.put(Manifests.key(place.namespace(), SetDefinition.internalSecretName(def.secretName())),
+                        outcome.internalRecord());
                 }
             } catch (Problem.Raised e) {
-                err.println("error: KeystoreSet " + name + ": " + e.problem().message());
-                return 1;
+                throw new Stop("KeystoreSet " + name + ": " + e.problem().message());
             }
         }
-        for (String name : order) {
-            SetDefinition def = defs.get(name);
-            int changed = 0;
-            for (String secret : List.of(def.secretName(), SetDefinition.caSecretName(def.secretName()),
-                SetDefinition.internalSecretName(def.secretName()))) {
-                if (pending.containsKey(secret)) {
-                    changed += stores.get(secret).write(pending.get(secret));
-                }
-            }
-            StringBuilder line = new StringBuilder("KeystoreSet " + name + " -> " + dirs.get(name) + ": ");
-            line.append(changed == 0 ? "unchanged" : changed + " file(s) written");
-            for (SlotReport r : outcomes.get(name).slots().values()) {
-                line.append("; ").append(r.slot().key()).append(' ').append(r.action().name().toLowerCase(java.util.Locale.ROOT))
-                    .append(" (").append(r.alias()).append(", ").append(r.keyAlgorithm()).append(", until ")
-                    .append(r.notAfter()).append(')');
-            }
-            out.println(line);
-            outcomes.get(name).notices().forEach(n -> out.println("  " + n));
-        }
-        return renderBundles(manifests, source, outDir, single);
-    }
 
-    /** Each TrustBundle into its directory (the directory itself when it is the only resource). */
-    private int renderBundles(Manifests manifests, InputSource source, Path outDir, boolean single) throws IOException {
-        Map<TrustBundle, TrustAssembly.Result> results = new LinkedHashMap<>();
+        Map<TrustBundle, TrustAssembly.Result> bundles = new LinkedHashMap<>();
         for (TrustBundle bundle : manifests.trustBundles()) {
             String name = bundle.getMetadata().getName();
-            Path dir = single ? outDir : outDir.resolve(name);
+            InputSource source = source(manifests, places, pending, Manifests.namespace(bundle));
             try {
                 String password = null;
                 var ref = bundle.getSpec() == null || bundle.getSpec().target == null ? null
@@ -199,48 +185,181 @@ public final class RenderCommand {
                     byte[] value = source.secret(ref.name).map(d -> d.get(key)).orElseThrow(() -> new Problem(
                         Problem.MISSING_INPUT, "Secret " + ref.name + " key " + key
                         + " (spec.target.passwordSecretRef) is not in the input files").raise());
-                    password = new String(value, java.nio.charset.StandardCharsets.UTF_8).strip();
+                    password = new String(value, StandardCharsets.UTF_8).strip();
                 }
-                results.put(bundle, TrustAssembly.assemble(bundle, Inputs.trustedCertificates(bundle, source),
-                    bundleStore(dir, bundle).read().orElse(Map.of()), password, clock.instant(), random));
+                bundles.put(bundle, TrustAssembly.assemble(bundle, Inputs.trustedCertificates(bundle, source),
+                    bundleStore(tree, single, bundle).read().orElse(Map.of()), password, clock.instant(), random));
             } catch (Problem.Raised e) {
-                err.println("error: TrustBundle " + name + ": " + e.problem().message());
-                return 1;
+                throw new Stop("TrustBundle " + name + ": " + e.problem().message());
             }
         }
-        for (var e : results.entrySet()) {
-            String name = e.getKey().getMetadata().getName();
-            Path dir = single ? outDir : outDir.resolve(name);
-            int changed = bundleStore(dir, e.getKey()).write(e.getValue().output());
-            out.println("TrustBundle " + name + " -> " + dir + ": " + (changed == 0 ? "unchanged" : changed + " file(s) written")
-                + "; " + e.getValue().entries().size() + " certificate(s)"
-                + (e.getValue().expiringSoon().isEmpty() ? "" : "; expired or expiring within 30 days: " + e.getValue().expiringSoon()));
+
+        // everything is computed: plan every change, then write them together
+        List<String> report = new ArrayList<>();
+        for (var e : outcomes.entrySet()) {
+            SetPlace place = places.get(e.getKey());
+            SetDefinition def = place.def();
+            int changed = place.output().plan(pending.get(Manifests.key(place.namespace(), def.secretName())));
+            if (e.getValue().caRecord() != null) {
+                changed += place.ca().plan(e.getValue().caRecord());
+            }
+            if (e.getValue().internalRecord() != null) {
+                changed += place.internal().plan(e.getValue().internalRecord());
+            }
+            StringBuilder line = new StringBuilder("KeystoreSet " + e.getKey() + " -> " + place.outputDir() + ": ");
+            line.append(changed == 0 ? "unchanged" : changed + " file(s) written");
+            for (SlotReport r : e.getValue().slots().values()) {
+                line.append("; ").append(r.slot().key()).append(' ').append(r.action().name().toLowerCase(Locale.ROOT))
+                    .append(" (").append(r.alias()).append(", ").append(r.keyAlgorithm()).append(", until ")
+                    .append(r.notAfter()).append(')');
+            }
+            report.add(line.toString());
+            e.getValue().notices().forEach(n -> report.add("  " + n));
         }
-        return 0;
+        for (var e : bundles.entrySet()) {
+            DirectoryStore store = bundleStore(tree, single, e.getKey());
+            int changed = store.plan(e.getValue().output());
+            report.add("TrustBundle " + e.getKey().getMetadata().getName() + " -> " + store.path() + ": "
+                + (changed == 0 ? "unchanged" : changed + " file(s) written")
+                + "; " + e.getValue().entries().size() + " certificate(s)"
+                + (e.getValue().expiringSoon().isEmpty() ? "" : "; expired or expiring within 30 days: "
+                + e.getValue().expiringSoon()));
+        }
+        tree.commit();
+        return report;
     }
 
-    private static DirectoryStore bundleStore(Path dir, TrustBundle bundle) {
-        return new DirectoryStore(dir, dir.resolve(STATE_DIR).resolve(TrustAssembly.targetSecret(bundle) + ".files"));
+    /** Two resources of one namespace that would write the same Secret are refused. */
+    private static void claim(Map<String, String> claimed, String namespace, String secret, String by, String field)
+        throws Stop {
+        String before = claimed.putIfAbsent(Manifests.key(namespace, secret), by);
+        if (before != null) {
+            throw new Stop(by + ": " + field + ": Duplicate value: \"" + secret + "\": " + before
+                + " in namespace " + namespace + " already writes the Secret " + secret);
+        }
+    }
+
+    private static SetPlace place(OutputTree tree, boolean single, String namespace, SetDefinition def)
+        throws OutputTree.Refused {
+        Path dir = single ? tree.root() : tree.resolve(def.name());
+        Path records = tree.resolve(STATE_DIR, namespace, def.name());
+        String ca = SetDefinition.caSecretName(def.secretName());
+        String internal = SetDefinition.internalSecretName(def.secretName());
+        // the layouts before records were kept by identity: read (and copied forward), never removed
+        Path singleLayout = tree.resolve(STATE_DIR);
+        Path severalLayout = tree.resolve(def.name(), STATE_DIR);
+        // the output as the other layout wrote it (the input had one resource and now has several, or
+        // the other way round): only the files listed in its manifest, read when this layout has none
+        Path other = single ? tree.resolve(def.name()) : tree.root();
+        return new SetPlace(namespace, def, dir,
+            new DirectoryStore(tree, dir, tree.resolve(dir, STATE_DIR, def.secretName() + ".files"), false),
+            new DirectoryStore(tree, tree.resolve(records, "ca"), tree.resolve(records, "ca.files"), true),
+            new DirectoryStore(tree, tree.resolve(records, "internal"), tree.resolve(records, "internal.files"), true),
+            new DirectoryStore(tree, other, tree.resolve(other, STATE_DIR, def.secretName() + ".files"), true),
+            List.of(legacy(tree, singleLayout, ca), legacy(tree, severalLayout, ca)),
+            List.of(legacy(tree, singleLayout, internal), legacy(tree, severalLayout, internal)));
+    }
+
+    private static DirectoryStore legacy(OutputTree tree, Path stateDir, String secret) throws OutputTree.Refused {
+        return new DirectoryStore(tree, tree.resolve(stateDir, secret), tree.resolve(stateDir, secret + ".files"), false);
+    }
+
+    private static DirectoryStore bundleStore(OutputTree tree, boolean single, TrustBundle bundle) throws OutputTree.Refused {
+        Path dir = single ? tree.root() : tree.resolve(bundle.getMetadata().getName());
+        return new DirectoryStore(tree, dir, tree.resolve(dir, STATE_DIR, TrustAssembly.targetSecret(bundle) + ".files"), false);
+    }
+
+    /**
+     * What a run in {@code namespace} sees: what this run computed so far, then the directories
+     * that stand for the sets' Secrets, then the Secret and ConfigMap documents of that namespace.
+     */
+    private static InputSource source(Manifests manifests, Map<String, SetPlace> places,
+                                      Map<String, Map<String, byte[]>> pending, String namespace) {
+        return new InputSource() {
+            @Override
+            public Optional<Map<String, byte[]>> secret(String name) {
+                String key = Manifests.key(namespace, name);
+                if (pending.containsKey(key)) {
+                    return Optional.of(pending.get(key));
+                }
+                try {
+                    for (SetPlace place : places.values()) {
+                        if (!place.namespace().equals(namespace)) {
+                            continue;
+                        }
+                        String secretName = place.def().secretName();
+                        Optional<Map<String, byte[]>> found = Optional.empty();
+                        if (name.equals(secretName)) {
+                            found = first(place.output(), List.of(place.otherLayoutOutput()));
+                        } else if (name.equals(SetDefinition.caSecretName(secretName))) {
+                            found = first(place.ca(), place.legacyCa());
+                        } else if (name.equals(SetDefinition.internalSecretName(secretName))) {
+                            found = first(place.internal(), place.legacyInternal());
+                        }
+                        if (found.isPresent()) {
+                            return found;
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return Optional.ofNullable(manifests.secrets().get(key));
+            }
+
+            @Override
+            public Optional<KeystoreSet> keystoreSet(String name) {
+                return manifests.keystoreSets().stream().filter(s -> s.getMetadata().getName().equals(name)
+                    && Manifests.namespace(s).equals(namespace)).findFirst();
+            }
+
+            @Override
+            public Optional<Map<String, byte[]>> configMap(String name) {
+                return Optional.ofNullable(manifests.configMaps().get(Manifests.key(namespace, name)));
+            }
+
+            @Override
+            public Optional<TrustBundle> trustBundle(String name) {
+                return manifests.trustBundles().stream().filter(b -> b.getMetadata().getName().equals(name)
+                    && Manifests.namespace(b).equals(namespace)).findFirst();
+            }
+        };
+    }
+
+    private static Optional<Map<String, byte[]>> first(DirectoryStore current, List<DirectoryStore> legacy)
+        throws IOException {
+        Optional<Map<String, byte[]>> found = current.read();
+        for (int i = 0; found.isEmpty() && i < legacy.size(); i++) {
+            found = legacy.get(i).read();
+        }
+        return found;
     }
 
     /** Sets ordered so that a set comes after the set whose CA it signs with. */
-    private static List<String> issuerOrder(Map<String, SetDefinition> defs) {
+    private static List<String> issuerOrder(Map<String, SetPlace> places) {
         List<String> order = new ArrayList<>();
-        for (String name : defs.keySet()) {
-            visit(name, defs, order, new ArrayList<>());
+        for (String name : places.keySet()) {
+            visit(name, places, order, new ArrayList<>());
         }
         return order;
     }
 
-    private static void visit(String name, Map<String, SetDefinition> defs, List<String> order, List<String> path) {
-        if (order.contains(name) || path.contains(name) || !defs.containsKey(name)) {
+    private static void visit(String name, Map<String, SetPlace> places, List<String> order, List<String> path) {
+        if (order.contains(name) || path.contains(name) || !places.containsKey(name)) {
             return;
         }
         path.add(name);
-        SetDefinition def = defs.get(name);
+        SetDefinition def = places.get(name).def();
         if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.KEYSTORE_SET) {
-            visit(def.issuer().reference(), defs, order, path);
+            visit(def.issuer().reference(), places, order, path);
         }
         order.add(name);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 }

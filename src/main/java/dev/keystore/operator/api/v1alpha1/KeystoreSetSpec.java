@@ -2,12 +2,16 @@ package dev.keystore.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class KeystoreSetSpec {
     @JsonPropertyDescription("Output Secret; default <metadata.name>-keystores")
+    @Pattern(Patterns.DNS_SUBDOMAIN)
+    @Size(max = Patterns.MAX_SECRET_NAME)
     public String secretName;
     @JsonPropertyDescription("Keystore format of every slot unless the slot overrides it; default PKCS12")
     public StoreFormat format;
@@ -23,13 +27,17 @@ public class KeystoreSetSpec {
     public SlotSpec internal;
     public TruststoreSpec truststore;
     @JsonPropertyDescription("Config snippets to emit into the Secret")
+    @Size(max = 3)
     public List<ConfigFormat> config = new ArrayList<>();
     @JsonPropertyDescription("Where workloads mount the Secret; default /etc/keystores")
+    @Pattern(Patterns.MOUNT_PATH)
+    @Size(max = Patterns.MAX_MOUNT_PATH)
     public String mountPath;
     @JsonPropertyDescription("Written into the zowe snippet; default Strict")
     public VerifyCertificates verifyCertificates;
     @JsonPropertyDescription("Whether a server asks TLS clients for a certificate (mTLS); written into the liberty snippet; default None")
     public ClientAuthentication clientAuthentication;
     @JsonPropertyDescription("Workloads rolled when the output Secret's content changes")
+    @Size(max = Patterns.MAX_ROLLOUT)
     public List<WorkloadRef> rollout = new ArrayList<>();
 }
