@@ -25,6 +25,7 @@ public final class KeyMatch {
             String algorithm = switch (publicKey.getAlgorithm()) {
                 case "EC" -> "SHA256withECDSA";
                 case "EdDSA", "Ed25519" -> "Ed25519";
+                case "DSA" -> "SHA256withDSA";
                 default -> "SHA256withRSA";
             };
             Signature sign = Signature.getInstance(algorithm);

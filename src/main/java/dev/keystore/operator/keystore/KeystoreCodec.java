@@ -124,7 +124,19 @@ public final class KeystoreCodec {
         }
         StoreBounds.Pkcs12Cost cost = StoreBounds.check(bytes, allKeys);
         KeyStore store = load(type, bytes, password);
-        StoreBounds.checkEncryptedParts(cost, password, allKeys);
+        int keyEntries = 0;
+        try {
+            if (store.size() > StoreBounds.MAX_BAGS) {
+                throw new UnreadableKeystore("holds " + store.size() + " entries, more than the " + StoreBounds.MAX_BAGS
+                    + " allowed");
+            }
+            for (String alias : Collections.list(store.aliases())) {
+                keyEntries += store.isKeyEntry(alias) ? 1 : 0;
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UnreadableKeystore("is not a readable " + type + " keystore");
+        }
+        StoreBounds.checkEncryptedParts(cost, password, allKeys, keyEntries);
         return store;
     }
 

@@ -60,6 +60,9 @@ final class StoreBounds {
         long encryptedParts;
         final List<Long> keys = new ArrayList<>();
         int bags;
+        /** Key bags in the parts in clear, which the JDK's count of key entries is compared with. */
+        int visibleKeys;
+        boolean scanningEncrypted;
         int encryptedContents;
         final List<EncryptedData> encrypted = new ArrayList<>();
 
@@ -119,15 +122,18 @@ final class StoreBounds {
     }
 
     /**
-     * After the JDK opened the file (so the password is right): the bags inside its encrypted parts,
-     * which its structure alone does not show, are held to the same caps before any key among them
-     * is decrypted. Each part costs one more derivation, within {@link #MAX_ITERATIONS}.
+     * After the JDK opened the file (so the password is right): when it found more keys than the
+     * parts in clear hold, some are inside an encrypted part, which the structure alone does not
+     * show; those bags are held to the same caps before any key among them is decrypted. That
+     * costs one more derivation per encrypted part, within {@link #MAX_ITERATIONS}; files as
+     * keytool and OpenSSL write them (keys in clear parts) need none.
      */
-    static void checkEncryptedParts(Pkcs12Cost cost, char[] password, boolean allKeys)
+    static void checkEncryptedParts(Pkcs12Cost cost, char[] password, boolean allKeys, int keyEntries)
         throws KeystoreCodec.UnreadableKeystore {
-        if (cost == null || cost.encrypted.isEmpty()) {
+        if (cost == null || cost.encrypted.isEmpty() || keyEntries <= cost.visibleKeys) {
             return;
         }
+        cost.scanningEncrypted = true;
         try {
             var decryptors = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).build(password);
             for (EncryptedData data : cost.encrypted) {
@@ -164,6 +170,10 @@ final class StoreBounds {
             }
             SafeBag bag = SafeBag.getInstance(element);
             ASN1ObjectIdentifier type = bag.getBagId();
+            if (!cost.scanningEncrypted && (PKCSObjectIdentifiers.pkcs8ShroudedKeyBag.equals(type)
+                || PKCSObjectIdentifiers.keyBag.equals(type) || PKCSObjectIdentifiers.secretBag.equals(type))) {
+                cost.visibleKeys++;
+            }
             if (PKCSObjectIdentifiers.pkcs8ShroudedKeyBag.equals(type)) {
                 cost.keys.add(pbeIterations(EncryptedPrivateKeyInfo.getInstance(bag.getBagValue()).getEncryptionAlgorithm(),
                     "a key"));

@@ -161,16 +161,7 @@ class ForeignCaTest {
         return g.generateKeyPair();
     }
 
-    /** A self-signed CA certificate built directly, for keys and signatures the Signer never makes. */
-    public static X509Certificate selfSigned(KeyPair keys, String signatureAlgorithm) throws Exception {
-        X500Name name = new X500Name("CN=Legacy CA");
-        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(7), Date.from(TestKeys.T0),
-            Date.from(TestKeys.T0.plus(Duration.ofDays(3650))), name, keys.getPublic());
-        builder.addExtension(Extension.basicConstraints, true, new org.bouncycastle.asn1.x509.BasicConstraints(true));
-        builder.addExtension(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(
-            org.bouncycastle.asn1.x509.KeyUsage.keyCertSign));
-        PrivateKey key = keys.getPrivate();
-        return new JcaX509CertificateConverter().getCertificate(builder.build(
-            new JcaContentSignerBuilder(signatureAlgorithm).build(key)));
+    static X509Certificate selfSigned(KeyPair keys, String signatureAlgorithm) {
+        return TestKeys.foreignCa(keys, signatureAlgorithm, "Legacy CA");
     }
 }

@@ -40,6 +40,8 @@ public final class CraftedPkcs12 {
     public int nesting;
     /** The key bags in the encrypted part with the certificates, rather than in a plain part. */
     public boolean keysEncrypted;
+    /** The certificate bags in a part in clear, not encrypted (as some tools write them). */
+    public boolean certificatesInClear;
     /** A legacy 3DES/PKCS#12-PBE encryption of the certificates, as JDK 8 and OpenSSL 1.1 wrote. */
     public boolean legacyCertificates;
 
@@ -76,6 +78,13 @@ public final class CraftedPkcs12 {
             List<PKCS12SafeBag> all = new ArrayList<>(certBags);
             all.addAll(List.of(wrapped));
             pfx.addEncryptedData(certEncryptor, all.toArray(PKCS12SafeBag[]::new));
+        } else if (certificatesInClear) {
+            for (PKCS12SafeBag bag : certBags) {
+                pfx.addData(bag);
+            }
+            for (PKCS12SafeBag bag : wrapped) {
+                pfx.addData(bag);
+            }
         } else {
             pfx.addEncryptedData(certEncryptor, certBags.toArray(PKCS12SafeBag[]::new));
             for (PKCS12SafeBag bag : wrapped) {

@@ -139,7 +139,17 @@ class StoreBoundsTest {
     void tooManyBagsTooDeepBagsAndTooManyDerivationsAreRefused() throws Exception {
         CraftedPkcs12 many = new CraftedPkcs12();
         many.extraCertificateBags = StoreBounds.MAX_BAGS;
+        // hidden in the encrypted part, they cost certificate parsing only (bounded by the size), and load
+        assertTrue(KeystoreCodec.readKey(StoreType.PKCS12, many.build(keys, chain, PASSWORD), PASSWORD, "k").entry()
+            .isPresent());
+        many.keysEncrypted = true; // now the encrypted part is scanned for keys, and its bags counted
         assertTrue(refusal(many.build(keys, chain, PASSWORD), true).contains("more than 1000 entries"));
+
+        // the bags in clear (as some tools write them): one part each, so refused for the parts first
+        many.keysEncrypted = false;
+        many.certificatesInClear = true;
+        many.extraCertificateBags = 20;
+        assertTrue(refusal(many.build(keys, chain, PASSWORD), true).contains("more than 16"), "parts");
 
         CraftedPkcs12 nested = new CraftedPkcs12();
         nested.nesting = StoreBounds.MAX_BAG_NESTING + 1;
