@@ -48,6 +48,9 @@ public final class Pem {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (PemObject object : blocks(pem)) {
                 if (CERTIFICATE_TYPES.contains(object.getType())) {
+                    if (!isDer(object.getContent())) {
+                        throw new PemException("is not readable PEM (a CERTIFICATE block does not hold DER)");
+                    }
                     result.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(object.getContent())));
                 }
             }
@@ -59,6 +62,9 @@ public final class Pem {
 
     /** One DER certificate, bounded as a PEM one. */
     public static X509Certificate certificate(byte[] der) throws PemException {
+        if (!isDer(der)) {
+            throw new PemException("is not a DER certificate");
+        }
         if (!Asn1Nesting.withinBound(der)) {
             throw new PemException("is not a readable certificate (nested deeper than " + Asn1Nesting.MAX_DEPTH + " levels)");
         }
@@ -67,6 +73,14 @@ public final class Pem {
         } catch (CertificateException | RuntimeException | StackOverflowError e) {
             throw new PemException("is not a readable certificate (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /**
+     * Whether bytes start as a DER SEQUENCE: the JDK's CertificateFactory also decodes PEM text
+     * given where DER is expected, which would pass it bytes nobody measured.
+     */
+    public static boolean isDer(byte[] bytes) {
+        return bytes.length > 1 && bytes[0] == 0x30;
     }
 
     /**

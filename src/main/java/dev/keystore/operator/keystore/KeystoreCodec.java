@@ -117,26 +117,25 @@ public final class KeystoreCodec {
         }
     }
 
-    /** Bounds first (no password needed), then the JDK, then the parts only the password shows. */
+    /** Bounds first: the structure (no password needed), then the parts only the password shows, then the JDK. */
     private static KeyStore open(StoreType type, byte[] bytes, char[] password, boolean allKeys) throws UnreadableKeystore {
         if (bytes.length > MAX_BYTES) {
             throw new UnreadableKeystore("is larger than 1 MiB");
         }
         StoreBounds.Pkcs12Cost cost = StoreBounds.check(bytes, allKeys);
+        boolean checked = StoreBounds.checkEncryptedParts(cost, password, allKeys);
         KeyStore store = load(type, bytes, password);
-        int keyEntries = 0;
+        if (!checked) {
+            throw new UnreadableKeystore("has an encrypted part that could not be checked");
+        }
         try {
             if (store.size() > StoreBounds.MAX_BAGS) {
                 throw new UnreadableKeystore("holds " + store.size() + " entries, more than the " + StoreBounds.MAX_BAGS
                     + " allowed");
             }
-            for (String alias : Collections.list(store.aliases())) {
-                keyEntries += store.isKeyEntry(alias) ? 1 : 0;
-            }
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new UnreadableKeystore("is not a readable " + type + " keystore");
         }
-        StoreBounds.checkEncryptedParts(cost, password, allKeys, keyEntries);
         return store;
     }
 

@@ -1,6 +1,7 @@
 package dev.keystore.operator.keystore;
 
 import dev.keystore.operator.crypto.Asn1Nesting;
+import dev.keystore.operator.crypto.Pem;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.pkcs.AuthenticatedSafe;
+import org.bouncycastle.asn1.pkcs.CertBag;
 import org.bouncycastle.asn1.pkcs.ContentInfo;
 import org.bouncycastle.asn1.pkcs.EncryptedData;
 import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
@@ -60,9 +62,6 @@ final class StoreBounds {
         long encryptedParts;
         final List<Long> keys = new ArrayList<>();
         int bags;
-        /** Key bags in the parts in clear, which the JDK's count of key entries is compared with. */
-        int visibleKeys;
-        boolean scanningEncrypted;
         int encryptedContents;
         final List<EncryptedData> encrypted = new ArrayList<>();
 
@@ -122,34 +121,41 @@ final class StoreBounds {
     }
 
     /**
-     * After the JDK opened the file (so the password is right): when it found more keys than the
-     * parts in clear hold, some are inside an encrypted part, which the structure alone does not
-     * show; those bags are held to the same caps before any key among them is decrypted. That
-     * costs one more derivation per encrypted part, within {@link #MAX_ITERATIONS}; files as
-     * keytool and OpenSSL write them (keys in clear parts) need none.
+     * Before the JDK opens the file: the bags inside its encrypted parts, which the structure alone
+     * does not show, decrypted with Bouncy Castle and held to the same caps (the JDK parses every
+     * certificate in them while it loads). That costs one more derivation per encrypted part, each
+     * within {@link #MAX_ITERATIONS}. A part that does not decrypt (most often: a wrong password)
+     * is left for the JDK to judge; if the JDK then opens the file, it is refused all the same.
+     *
+     * @return whether every encrypted part was checked
      */
-    static void checkEncryptedParts(Pkcs12Cost cost, char[] password, boolean allKeys, int keyEntries)
+    static boolean checkEncryptedParts(Pkcs12Cost cost, char[] password, boolean allKeys)
         throws KeystoreCodec.UnreadableKeystore {
-        if (cost == null || cost.encrypted.isEmpty() || keyEntries <= cost.visibleKeys) {
-            return;
+        if (cost == null || cost.encrypted.isEmpty()) {
+            return true;
         }
-        cost.scanningEncrypted = true;
-        try {
-            var decryptors = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).build(password);
-            for (EncryptedData data : cost.encrypted) {
+        var decryptors = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).build(password);
+        for (EncryptedData data : cost.encrypted) {
+            byte[] plain;
+            try {
                 InputDecryptor decryptor = decryptors.get(data.getEncryptionAlgorithm());
-                byte[] plain = Streams.readAll(decryptor.getInputStream(new ByteArrayInputStream(data.getContent().getOctets())));
+                plain = Streams.readAll(decryptor.getInputStream(new ByteArrayInputStream(data.getContent().getOctets())));
+            } catch (Exception | StackOverflowError e) {
+                return false;
+            }
+            try {
                 if (!Asn1Nesting.withinBound(plain)) {
                     throw refused("has an encrypted part nested deeper than " + Asn1Nesting.MAX_DEPTH + " levels");
                 }
                 bags(ASN1Primitive.fromByteArray(plain), 0, cost);
+            } catch (KeystoreCodec.UnreadableKeystore e) {
+                throw e;
+            } catch (Exception | StackOverflowError e) {
+                return false;
             }
-        } catch (KeystoreCodec.UnreadableKeystore e) {
-            throw e;
-        } catch (Exception | StackOverflowError e) {
-            throw new KeystoreCodec.UnreadableKeystore("has an encrypted part that could not be checked");
         }
         total(cost, allKeys);
+        return true;
     }
 
     private static void total(Pkcs12Cost cost, boolean allKeys) throws KeystoreCodec.UnreadableKeystore {
@@ -170,15 +176,16 @@ final class StoreBounds {
             }
             SafeBag bag = SafeBag.getInstance(element);
             ASN1ObjectIdentifier type = bag.getBagId();
-            if (!cost.scanningEncrypted && (PKCSObjectIdentifiers.pkcs8ShroudedKeyBag.equals(type)
-                || PKCSObjectIdentifiers.keyBag.equals(type) || PKCSObjectIdentifiers.secretBag.equals(type))) {
-                cost.visibleKeys++;
-            }
             if (PKCSObjectIdentifiers.pkcs8ShroudedKeyBag.equals(type)) {
                 cost.keys.add(pbeIterations(EncryptedPrivateKeyInfo.getInstance(bag.getBagValue()).getEncryptionAlgorithm(),
                     "a key"));
             } else if (PKCSObjectIdentifiers.safeContentsBag.equals(type)) {
                 bags(bag.getBagValue().toASN1Primitive(), nesting + 1, cost);
+            } else if (PKCSObjectIdentifiers.certBag.equals(type)) {
+                CertBag cert = CertBag.getInstance(bag.getBagValue());
+                if (!Pem.isDer(ASN1OctetString.getInstance(cert.getCertValue()).getOctets())) {
+                    throw refused("holds a certificate that is not DER");
+                }
             }
         }
     }
@@ -204,15 +211,53 @@ final class StoreBounds {
         return count.longValue();
     }
 
-    /** JKS: magic, version, then the number of entries. */
+    /**
+     * JKS: magic, version, the number of entries, then each entry; every certificate in it must be
+     * DER within the nesting bound before the JDK parses it (the JDK also decodes PEM text there).
+     */
     private static void checkJks(byte[] bytes) throws KeystoreCodec.UnreadableKeystore {
-        if (bytes.length < 12) {
-            throw new KeystoreCodec.UnreadableKeystore("is not a readable JKS keystore");
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        try {
+            in.position(8);
+            long count = in.getInt() & 0xffffffffL;
+            if (count > MAX_JKS_ENTRIES) {
+                throw refused("holds " + count + " entries, more than the " + MAX_JKS_ENTRIES + " allowed");
+            }
+            for (long i = 0; i < count; i++) {
+                int tag = in.getInt();
+                skip(in, in.getShort() & 0xffff); // alias, modified UTF-8
+                in.getLong(); // date
+                int certificates = 1;
+                if (tag == 1) { // private key: protected key, then the chain
+                    skip(in, in.getInt());
+                    certificates = in.getInt();
+                } else if (tag != 2) {
+                    return; // not JKS as we know it: the JDK refuses it
+                }
+                if (certificates < 0 || certificates > MAX_BAGS) {
+                    throw refused("has an entry with " + certificates + " certificates");
+                }
+                for (int c = 0; c < certificates; c++) {
+                    skip(in, in.getShort() & 0xffff); // type, "X.509"
+                    int length = in.getInt();
+                    if (length < 0 || length > in.remaining()) {
+                        return;
+                    }
+                    byte[] der = new byte[length];
+                    in.get(der);
+                    if (!Pem.isDer(der) || !Asn1Nesting.withinBound(der)) {
+                        throw refused("holds a certificate that is not DER or nests deeper than " + Asn1Nesting.MAX_DEPTH
+                            + " levels");
+                    }
+                }
+            }
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            // truncated: the JDK refuses it
         }
-        long count = ((bytes[8] & 0xffL) << 24) | ((bytes[9] & 0xff) << 16) | ((bytes[10] & 0xff) << 8) | (bytes[11] & 0xff);
-        if (count > MAX_JKS_ENTRIES) {
-            throw refused("holds " + count + " entries, more than the " + MAX_JKS_ENTRIES + " allowed");
-        }
+    }
+
+    private static void skip(java.nio.ByteBuffer in, int n) {
+        in.position(in.position() + n);
     }
 
     private static KeystoreCodec.UnreadableKeystore refused(String why) {

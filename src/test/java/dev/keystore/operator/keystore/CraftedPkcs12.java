@@ -40,6 +40,8 @@ public final class CraftedPkcs12 {
     public int nesting;
     /** The key bags in the encrypted part with the certificates, rather than in a plain part. */
     public boolean keysEncrypted;
+    /** A certificate bag holding these bytes as they are (not DER, say), beside the real ones. */
+    public byte[] rawCertificate;
     /** The certificate bags in a part in clear, not encrypted (as some tools write them). */
     public boolean certificatesInClear;
     /** A legacy 3DES/PKCS#12-PBE encryption of the certificates, as JDK 8 and OpenSSL 1.1 wrote. */
@@ -62,6 +64,10 @@ public final class CraftedPkcs12 {
         }
         for (int i = 0; i < extraCertificateBags; i++) {
             certBags.add(new JcaPKCS12SafeBagBuilder(chain.get(chain.size() - 1)).build());
+        }
+        if (rawCertificate != null) {
+            certBags.add(new PKCS12SafeBag(new SafeBag(PKCSObjectIdentifiers.certBag, new org.bouncycastle.asn1.pkcs.CertBag(
+                PKCSObjectIdentifiers.x509Certificate, new DEROctetString(rawCertificate)))));
         }
         PKCS12SafeBag[] wrapped = keyBags.toArray(PKCS12SafeBag[]::new);
         for (int i = 0; i < nesting; i++) {

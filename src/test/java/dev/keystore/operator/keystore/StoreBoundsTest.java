@@ -139,10 +139,9 @@ class StoreBoundsTest {
     void tooManyBagsTooDeepBagsAndTooManyDerivationsAreRefused() throws Exception {
         CraftedPkcs12 many = new CraftedPkcs12();
         many.extraCertificateBags = StoreBounds.MAX_BAGS;
-        // hidden in the encrypted part, they cost certificate parsing only (bounded by the size), and load
-        assertTrue(KeystoreCodec.readKey(StoreType.PKCS12, many.build(keys, chain, PASSWORD), PASSWORD, "k").entry()
-            .isPresent());
-        many.keysEncrypted = true; // now the encrypted part is scanned for keys, and its bags counted
+        // in the encrypted part: decrypted (one derivation) and counted before the JDK parses them
+        assertTrue(refusal(many.build(keys, chain, PASSWORD), true).contains("more than 1000 entries"));
+        many.keysEncrypted = true;
         assertTrue(refusal(many.build(keys, chain, PASSWORD), true).contains("more than 1000 entries"));
 
         // the bags in clear (as some tools write them): one part each, so refused for the parts first
@@ -229,6 +228,44 @@ class StoreBoundsTest {
             }
         }
         return out.toByteArray();
+    }
+
+    /** The JDK's CertificateFactory decodes PEM text where DER is expected: 1 MiB of it, deeply nested, costs seconds. */
+    static byte[] deepPemCertificate() {
+        return ("-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(nested(150_000, true))
+            + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aCertificateThatIsNotDerIsRefusedBeforeTheJdkParsesIt() throws Exception {
+        byte[] pem = deepPemCertificate();
+        for (boolean keysEncrypted : new boolean[] {false, true}) {
+            CraftedPkcs12 crafted = new CraftedPkcs12();
+            crafted.rawCertificate = pem;
+            crafted.keysEncrypted = keysEncrypted;
+            byte[] bytes = crafted.build(keys, chain, PASSWORD);
+            long[] cpu = new long[1];
+            String[] message = new String[1];
+            cpu[0] = cpuNanos(() -> message[0] = refusal(bytes, true));
+            assertEquals("holds a certificate that is not DER", message[0]);
+            assertTrue(cpu[0] < Duration.ofMillis(500).toNanos(), cpu[0] / 1_000_000 + " ms CPU");
+        }
+        // a JKS whose trusted certificate is that PEM text
+        ByteArrayOutputStream jks = new ByteArrayOutputStream();
+        var out = new java.io.DataOutputStream(jks);
+        out.writeInt(0xfeedfeed);
+        out.writeInt(2);
+        out.writeInt(1);
+        out.writeInt(2);
+        out.writeUTF("a");
+        out.writeLong(0);
+        out.writeUTF("X.509");
+        out.writeInt(pem.length);
+        out.write(pem);
+        out.write(new byte[20]);
+        String message = assertThrows(KeystoreCodec.UnreadableKeystore.class,
+            () -> KeystoreCodec.read(StoreType.JKS, jks.toByteArray(), PASSWORD)).getMessage();
+        assertTrue(message.contains("not DER"), message);
     }
 
     @Test
