@@ -278,7 +278,7 @@ public final class Inputs {
                 var data = source.secret(caSecret).orElseThrow(() -> new Problem(Problem.ISSUER_NOT_READY,
                     "KeystoreSet " + setName + " (" + field + ") has not issued its CA yet (no Secret "
                         + caSecret + ")").raise());
-                yield signable(Issuance.readCa(data, caSecret), caSecret);
+                yield signable(Issuance.readCa(sized(data, caSecret, field), caSecret), caSecret);
             }
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(),
                 "spec.issuer.ca.secretRef of KeystoreSet " + setName);
@@ -289,7 +289,18 @@ public final class Inputs {
     private static CertificateAuthority caFromSecret(InputSource source, String name, String field) throws Problem.Raised {
         var data = source.secret(name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
             "Secret " + name + " (" + field + ") does not exist").raise());
-        return signable(Issuance.readCa(data, name), name);
+        return signable(Issuance.readCa(sized(data, name, field), name), name);
+    }
+
+    /** A CA Secret's data, refused before parsing when a key is larger than 1 MiB. */
+    private static Map<String, byte[]> sized(Map<String, byte[]> data, String secret, String field) throws Problem.Raised {
+        for (var e : data.entrySet()) {
+            if (e.getValue() != null && e.getValue().length > MAX_INPUT_BYTES) {
+                throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key " + e.getKey() + " is larger than 1 MiB ("
+                    + field + ")").raise();
+            }
+        }
+        return data;
     }
 
     /** A CA from a Secret that we will sign with: a key type we accept, no SHA-1 signature. */

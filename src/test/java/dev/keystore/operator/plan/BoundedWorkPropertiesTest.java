@@ -95,7 +95,8 @@ class BoundedWorkPropertiesTest {
         READERS.put("Pem.certificate (DER)", Pem::certificate);
         READERS.put("KeystoreCodec.read", b -> KeystoreCodec.read(KeystoreCodec.detect(b), b, PASSWORD));
         READERS.put("KeystoreCodec.readKey", b -> KeystoreCodec.readKey(KeystoreCodec.detect(b), b, PASSWORD, "k"));
-        READERS.put("Inputs.gather (import + inline trust)", BoundedWorkPropertiesTest::gather);
+        READERS.put("Inputs.gather (imports)", BoundedWorkPropertiesTest::gather);
+        READERS.put("Inputs.trustedCertificates (Secret, ConfigMap, inline)", BoundedWorkPropertiesTest::trust);
     }
 
     static final SetDefinition DEFINITION = definition();
@@ -137,6 +138,36 @@ class BoundedWorkPropertiesTest {
                 || imported.problem().message().contains("Secret ks"))) {
                 throw new AssertionError("a problem that names neither Secret: " + imported.problem().message());
             }
+        }
+    }
+
+    /** The bytes as each kind of TrustBundle source, and as an issuer CA Secret. */
+    static void trust(byte[] input) throws Exception {
+        MapInputs source = new MapInputs();
+        source.secrets.put("s", Map.of("ca.crt", input));
+        source.configMaps.put("cm", Map.of("ca.crt", input));
+        source.secrets.put("corp", Map.of("tls.crt", input, "tls.key", input));
+        var bundle = new dev.keystore.operator.api.v1alpha1.TrustBundle();
+        bundle.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("tb").withNamespace("ns").build());
+        bundle.setSpec(new dev.keystore.operator.api.v1alpha1.TrustBundleSpec());
+        for (int i = 0; i < 3; i++) {
+            var s = new dev.keystore.operator.api.v1alpha1.TrustSource();
+            switch (i) {
+                case 0 -> s.secret = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("s", "ca.crt");
+                case 1 -> s.configMap = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("cm", "ca.crt");
+                default -> s.inline = new String(input, StandardCharsets.UTF_8);
+            }
+            bundle.getSpec().sources = List.of(s);
+            try {
+                Inputs.trustedCertificates(bundle, source);
+            } catch (Problem.Raised e) {
+                assertTrue(e.problem().message().contains("TrustBundle tb spec.sources[0]"), e.problem().message());
+            }
+        }
+        try {
+            Inputs.gather(ForeignKeysTest.def(ForeignKeysTest.CA_SET), source, Map.of());
+        } catch (Problem.Raised e) {
+            assertTrue(e.problem().message().contains("Secret corp"), e.problem().message());
         }
     }
 

@@ -211,4 +211,37 @@ class ForeignKeysTest {
             + " more than the 100000 allowed"), problem.message());
         assertFalse(problem.message().contains("legacy-pass"));
     }
+
+    @Test
+    void anOversizedCaSecretIsRefusedUnparsed() throws Exception {
+        byte[] big = new byte[(1 << 20) + 1];
+        inputs.secrets.put("corp", Map.of("tls.crt", big, "tls.key", "x".getBytes(StandardCharsets.UTF_8)));
+        Problem problem = assertThrows(Problem.Raised.class, () -> Inputs.gather(def(CA_SET), inputs, Map.of())).problem();
+        assertEquals("Secret corp key tls.crt is larger than 1 MiB (spec.issuer.ca.secretRef)", problem.message());
+    }
+
+    @Test
+    void anOversizedOrDeeplyNestedInlineTrustSourceIsRefusedNamingIt() throws Exception {
+        var bundle = new dev.keystore.operator.api.v1alpha1.TrustBundle();
+        bundle.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("tb").build());
+        bundle.setSpec(new dev.keystore.operator.api.v1alpha1.TrustBundleSpec());
+        var source = new dev.keystore.operator.api.v1alpha1.TrustSource();
+        source.inline = "x".repeat((1 << 20) + 1);
+        bundle.getSpec().sources = List.of(source);
+        Problem big = assertThrows(Problem.Raised.class, () -> Inputs.trustedCertificates(bundle, inputs)).problem();
+        assertEquals("TrustBundle tb spec.sources[0].inline is larger than 1 MiB (TrustBundle tb spec.sources[0])",
+            big.message());
+
+        byte[] deep = new byte[400_000];
+        for (int i = 0; i < deep.length / 2; i += 2) {
+            deep[i] = 0x30;
+            deep[i + 1] = (byte) 0x80;
+        }
+        source.inline = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(deep)
+            + "\n-----END CERTIFICATE-----\n";
+        Problem nested = assertThrows(Problem.Raised.class, () -> Inputs.trustedCertificates(bundle, inputs)).problem();
+        assertEquals(Problem.BAD_INPUT, nested.reason());
+        assertTrue(nested.message().startsWith("TrustBundle tb spec.sources[0].inline is not readable PEM (a block nests"
+            + " deeper than 64 levels)"), nested.message());
+    }
 }
