@@ -96,10 +96,16 @@ class BoundedWorkPropertiesTest {
         READERS.put("KeystoreCodec.read", b -> KeystoreCodec.read(KeystoreCodec.detect(b), b, PASSWORD));
         READERS.put("KeystoreCodec.readKey", b -> KeystoreCodec.readKey(KeystoreCodec.detect(b), b, PASSWORD, "k"));
         READERS.put("Inputs.gather (imports)", BoundedWorkPropertiesTest::gather);
-        READERS.put("Inputs.trustedCertificates (Secret, ConfigMap, inline)", BoundedWorkPropertiesTest::trust);
+        for (int kind = 0; kind < 3; kind++) {
+            int k = kind;
+            READERS.put("Inputs.trustedCertificates (" + List.of("Secret", "ConfigMap", "inline").get(kind) + ")",
+                b -> trust(b, k));
+        }
+        READERS.put("Inputs.gather (issuer CA Secret)", BoundedWorkPropertiesTest::issuer);
     }
 
     static final SetDefinition DEFINITION = definition();
+    static final SetDefinition ISSUED_SET = issued();
 
     static {
         // class loading and provider set-up happen once per JVM (Bouncy Castle's provider alone allocates
@@ -141,33 +147,46 @@ class BoundedWorkPropertiesTest {
         }
     }
 
-    /** The bytes as each kind of TrustBundle source, and as an issuer CA Secret. */
-    static void trust(byte[] input) throws Exception {
+    /** The bytes as one kind of TrustBundle source. */
+    static void trust(byte[] input, int kind) throws Exception {
         MapInputs source = new MapInputs();
         source.secrets.put("s", Map.of("ca.crt", input));
         source.configMaps.put("cm", Map.of("ca.crt", input));
-        source.secrets.put("corp", Map.of("tls.crt", input, "tls.key", input));
         var bundle = new dev.keystore.operator.api.v1alpha1.TrustBundle();
         bundle.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("tb").withNamespace("ns").build());
         bundle.setSpec(new dev.keystore.operator.api.v1alpha1.TrustBundleSpec());
-        for (int i = 0; i < 3; i++) {
-            var s = new dev.keystore.operator.api.v1alpha1.TrustSource();
-            switch (i) {
-                case 0 -> s.secret = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("s", "ca.crt");
-                case 1 -> s.configMap = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("cm", "ca.crt");
-                default -> s.inline = new String(input, StandardCharsets.UTF_8);
-            }
-            bundle.getSpec().sources = List.of(s);
-            try {
-                Inputs.trustedCertificates(bundle, source);
-            } catch (Problem.Raised e) {
-                assertTrue(e.problem().message().contains("TrustBundle tb spec.sources[0]"), e.problem().message());
-            }
+        var s = new dev.keystore.operator.api.v1alpha1.TrustSource();
+        switch (kind) {
+            case 0 -> s.secret = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("s", "ca.crt");
+            case 1 -> s.configMap = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("cm", "ca.crt");
+            default -> s.inline = new String(input, StandardCharsets.UTF_8);
         }
+        bundle.getSpec().sources = List.of(s);
         try {
-            Inputs.gather(ForeignKeysTest.def(ForeignKeysTest.CA_SET), source, Map.of());
+            Inputs.trustedCertificates(bundle, source);
+        } catch (Problem.Raised e) {
+            assertTrue(e.problem().message().contains("TrustBundle tb spec.sources[0]"), e.problem().message());
+            throw e;
+        }
+    }
+
+    /** The bytes as an issuer CA Secret's certificate and key. */
+    static void issuer(byte[] input) throws Exception {
+        MapInputs source = new MapInputs();
+        source.secrets.put("corp", Map.of("tls.crt", input, "tls.key", input));
+        try {
+            Inputs.gather(ISSUED_SET, source, Map.of());
         } catch (Problem.Raised e) {
             assertTrue(e.problem().message().contains("Secret corp"), e.problem().message());
+            throw e;
+        }
+    }
+
+    static SetDefinition issued() {
+        try {
+            return ForeignKeysTest.def(ForeignKeysTest.CA_SET);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
