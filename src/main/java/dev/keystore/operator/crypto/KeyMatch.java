@@ -22,7 +22,12 @@ public final class KeyMatch {
             return rsa.getModulus().equals(pub.getModulus()) && rsa.getPublicExponent().equals(pub.getPublicExponent());
         }
         try {
-            String algorithm = "EC".equals(publicKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+            String algorithm = switch (publicKey.getAlgorithm()) {
+                case "EC" -> "SHA256withECDSA";
+                case "EdDSA", "Ed25519" -> "Ed25519";
+                case "DSA" -> "SHA256withDSA";
+                default -> "SHA256withRSA";
+            };
             Signature sign = Signature.getInstance(algorithm);
             sign.initSign(privateKey);
             sign.update(PROBE);

@@ -1,27 +1,31 @@
 package dev.keystore.operator.crypto;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /** The one PEM reader and writer: certificates, and private keys as PKCS#1, PKCS#8 or SEC1. */
 public final class Pem {
+    private static final Set<String> CERTIFICATE_TYPES = Set.of("CERTIFICATE", "X509 CERTIFICATE");
+
     private Pem() {
     }
 
@@ -34,20 +38,70 @@ public final class Pem {
         return result;
     }
 
-    /** Every certificate in the text, in order; empty when it holds none (a key file). */
+    /**
+     * Every certificate in the text, in order; empty when it holds none (a key file). Certificates
+     * are decoded by the JDK's CertificateFactory, and only after their nesting is bounded.
+     */
     public static List<X509Certificate> certificatesIn(byte[] pem) throws PemException {
         List<X509Certificate> result = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.UTF_8)))) {
-            Object object;
-            while ((object = parser.readObject()) != null) {
-                if (object instanceof X509CertificateHolder holder) {
-                    result.add(new JcaX509CertificateConverter().getCertificate(holder));
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (PemObject object : blocks(pem)) {
+                if (CERTIFICATE_TYPES.contains(object.getType())) {
+                    if (!isDer(object.getContent())) {
+                        throw new PemException("is not readable PEM (a CERTIFICATE block does not hold DER)");
+                    }
+                    result.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(object.getContent())));
                 }
             }
-        } catch (IOException | CertificateException | RuntimeException e) {
+        } catch (CertificateException | RuntimeException | StackOverflowError e) {
             throw new PemException("is not readable PEM (" + e.getClass().getSimpleName() + ")");
         }
         return result;
+    }
+
+    /** One DER certificate, bounded as a PEM one. */
+    public static X509Certificate certificate(byte[] der) throws PemException {
+        if (!isDer(der)) {
+            throw new PemException("is not a DER certificate");
+        }
+        if (!Asn1Nesting.withinBound(der)) {
+            throw new PemException("is not a readable certificate (nested deeper than " + Asn1Nesting.MAX_DEPTH + " levels)");
+        }
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException | RuntimeException | StackOverflowError e) {
+            throw new PemException("is not a readable certificate (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Whether bytes start as a DER SEQUENCE: the JDK's CertificateFactory also decodes PEM text
+     * given where DER is expected, which would pass it bytes nobody measured.
+     */
+    public static boolean isDer(byte[] bytes) {
+        return bytes.length > 1 && bytes[0] == 0x30;
+    }
+
+    /**
+     * The PEM blocks of the text, undecoded beyond base64, each checked for nesting depth before
+     * any ASN.1 parser sees it.
+     */
+    private static List<PemObject> blocks(byte[] pem) throws PemException {
+        List<PemObject> blocks = new ArrayList<>();
+        try (PemReader reader = new PemReader(new StringReader(new String(pem, StandardCharsets.UTF_8)))) {
+            PemObject object;
+            while ((object = reader.readPemObject()) != null) {
+                if (!Asn1Nesting.withinBound(object.getContent())) {
+                    throw new PemException("is not readable PEM (a block nests deeper than " + Asn1Nesting.MAX_DEPTH
+                        + " levels)");
+                }
+                blocks.add(object);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new PemException("is not readable PEM (" + e.getClass().getSimpleName() + ")");
+        }
+        return blocks;
     }
 
     /** The first private key in the text. The message of a failure never contains key material. */
@@ -57,6 +111,7 @@ public final class Pem {
 
     /** The first unencrypted private key in the text, if any; a failure's message never contains key material. */
     public static Optional<PrivateKey> privateKeyIn(byte[] pem) throws PemException {
+        blocks(pem); // bounds the nesting before Bouncy Castle parses the key
         try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.UTF_8)))) {
             Object object;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -74,7 +129,7 @@ public final class Pem {
                         + " unencrypted (openssl pkey -in key.pem -out key-plain.pem)");
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             throw new PemException("is not a readable PEM private key (" + e.getClass().getSimpleName() + ")");
         }
         return Optional.empty();

@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -22,6 +24,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -55,8 +58,8 @@ public final class Signer {
     public CertificateAuthority selfSignedCa(X500Name subject, KeyPair keyPair, Duration validity) {
         Instant notBefore = clock.instant().minus(BACKDATE);
         Instant notAfter = clock.instant().plus(validity);
-        X509Certificate cert = build(subject, subject, keyPair.getPublic(), keyPair.getPublic(), notBefore, notAfter,
-            caProfile(subject), keyPair.getPrivate(), KeyType.of(keyPair.getPublic()));
+        X509Certificate cert = build(subject, subject, keyPair.getPublic(), authorityKeyIdentifier(keyPair.getPublic()),
+            notBefore, notAfter, caProfile(subject), keyPair.getPrivate(), KeyType.of(keyPair.getPublic()));
         return new CertificateAuthority(keyPair.getPrivate(), List.of(cert));
     }
 
@@ -83,15 +86,43 @@ public final class Signer {
             notBefore = caNotBefore;
         }
         X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
-        X509Certificate leaf = build(profile.subject(), issuer, publicKey, caCert.getPublicKey(), notBefore, notAfter,
-            profile, ca.key(), KeyType.of(caCert.getPublicKey()));
+        X509Certificate leaf = build(profile.subject(), issuer, publicKey, authorityKeyIdentifier(caCert), notBefore,
+            notAfter, profile, ca.key(), KeyType.of(caCert.getPublicKey()));
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(leaf);
         chain.addAll(ca.chain());
         return chain;
     }
 
-    private X509Certificate build(X500Name subject, X500Name issuer, PublicKey subjectKey, PublicKey issuerKey,
+    /**
+     * The issuer's own Subject Key Identifier when its certificate has one (corporate CAs often use
+     * one that is not the SHA-1 of the key, and verifiers match the two), else the SHA-1 of its key.
+     */
+    static AuthorityKeyIdentifier authorityKeyIdentifier(X509Certificate issuer) {
+        byte[] extension = issuer.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (extension != null) {
+            try {
+                byte[] keyId = SubjectKeyIdentifier.getInstance(
+                    ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifier();
+                if (keyId.length > 0) {
+                    return new AuthorityKeyIdentifier(keyId);
+                }
+            } catch (RuntimeException e) {
+                // an unreadable identifier: fall back to the key's
+            }
+        }
+        return authorityKeyIdentifier(issuer.getPublicKey());
+    }
+
+    private static AuthorityKeyIdentifier authorityKeyIdentifier(PublicKey issuerKey) {
+        try {
+            return new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuerKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-1 is not available for key identifiers", e);
+        }
+    }
+
+    private X509Certificate build(X500Name subject, X500Name issuer, PublicKey subjectKey, AuthorityKeyIdentifier aki,
                                   Instant notBefore, Instant notAfter, CertificateProfile profile,
                                   java.security.PrivateKey signingKey, KeyType signingKeyType) {
         try {
@@ -120,7 +151,7 @@ public final class Signer {
                     GeneralNames.getInstance(new DERSequence(names.toArray(GeneralName[]::new))));
             }
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, aki);
             var signer = new JcaContentSignerBuilder(signingKeyType.signatureAlgorithm()).setSecureRandom(random)
                 .build(signingKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));

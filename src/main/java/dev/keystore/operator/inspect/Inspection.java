@@ -53,9 +53,8 @@ final class Inspection {
             return Optional.empty();
         }
         try {
-            return Optional.of((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(bytes)));
-        } catch (java.security.cert.CertificateException | RuntimeException e) {
+            return Optional.of(Pem.certificate(bytes)); // nesting bounded first
+        } catch (Pem.PemException e) {
             return Optional.empty();
         }
     }

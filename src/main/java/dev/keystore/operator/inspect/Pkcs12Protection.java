@@ -109,6 +109,9 @@ public record Pkcs12Protection(List<String> certificates, List<String> keys, Str
     public static Optional<Pkcs12Protection> of(byte[] bytes) {
         Pfx pfx;
         AuthenticatedSafe safe;
+        if (!dev.keystore.operator.crypto.Asn1Nesting.withinBound(bytes)) {
+            return Optional.empty(); // Bouncy Castle would overflow its stack
+        }
         try {
             pfx = Pfx.getInstance(ASN1Primitive.fromByteArray(bytes));
             if (!PKCSObjectIdentifiers.data.equals(pfx.getAuthSafe().getContentType())) {

@@ -47,12 +47,20 @@ public final class KeystoreCodec {
         }
     }
 
+    /** Larger stores are refused unread: a Kubernetes Secret holds at most 1 MiB. */
+    static final int MAX_BYTES = 1 << 20;
+
     /**
      * Reads every entry. A wrong password or a damaged file is an {@link UnreadableKeystore};
-     * its message never contains the password.
+     * its message never contains the password. The bounds of {@link StoreBounds} are checked
+     * before any key is derived, and unchanged bytes are answered from {@link DecodedStores}.
      */
     public static StoreContent read(StoreType type, byte[] bytes, char[] password) throws UnreadableKeystore {
-        KeyStore store = load(type, bytes, password);
+        return DecodedStores.SHARED.get("entries", type, bytes, password, () -> decodeAll(type, bytes, password));
+    }
+
+    private static StoreContent decodeAll(StoreType type, byte[] bytes, char[] password) throws UnreadableKeystore {
+        KeyStore store = open(type, bytes, password, true);
         try {
             List<StoreEntry> entries = new ArrayList<>();
             for (String alias : Collections.list(store.aliases())) {
@@ -75,12 +83,69 @@ public final class KeystoreCodec {
     }
 
     /**
+     * The private key entry {@code alias} (ignoring case), or with a null alias the only private
+     * key entry; no other key is decrypted. Bounded and remembered as {@link #read}.
+     */
+    public static KeyLookup readKey(StoreType type, byte[] bytes, char[] password, String alias) throws UnreadableKeystore {
+        return DecodedStores.SHARED.get("key\0" + (alias == null ? "" : alias.toLowerCase(java.util.Locale.ROOT)), type,
+            bytes, password, () -> decodeKey(type, bytes, password, alias));
+    }
+
+    private static KeyLookup decodeKey(StoreType type, byte[] bytes, char[] password, String alias) throws UnreadableKeystore {
+        KeyStore store = open(type, bytes, password, false);
+        try {
+            List<String> keys = new ArrayList<>();
+            List<String> certificates = new ArrayList<>();
+            for (String a : Collections.list(store.aliases())) {
+                if (store.isCertificateEntry(a)) {
+                    certificates.add(a);
+                } else if (store.isKeyEntry(a) && store.entryInstanceOf(a, KeyStore.PrivateKeyEntry.class)) {
+                    keys.add(a);
+                }
+            }
+            String target = alias == null ? (keys.size() == 1 ? keys.get(0) : null)
+                : keys.stream().filter(a -> a.equalsIgnoreCase(alias)).findFirst().orElse(null);
+            java.util.Optional<StoreEntry.KeyEntry> entry = java.util.Optional.empty();
+            if (target != null && store.getKey(target, password) instanceof PrivateKey key) {
+                entry = java.util.Optional.of(new StoreEntry.KeyEntry(target, key, chain(store, target)));
+            }
+            return new KeyLookup(entry, keys, certificates);
+        } catch (UnrecoverableKeyException e) {
+            throw new UnreadableKeystore("key password is wrong");
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UnreadableKeystore("is not a readable " + type + " keystore");
+        }
+    }
+
+    /** Bounds first: the structure (no password needed), then the parts only the password shows, then the JDK. */
+    private static KeyStore open(StoreType type, byte[] bytes, char[] password, boolean allKeys) throws UnreadableKeystore {
+        if (bytes.length > MAX_BYTES) {
+            throw new UnreadableKeystore("is larger than 1 MiB");
+        }
+        StoreBounds.Pkcs12Cost cost = StoreBounds.check(bytes, allKeys);
+        boolean checked = StoreBounds.checkEncryptedParts(cost, password, allKeys);
+        KeyStore store = load(type, bytes, password);
+        if (!checked) {
+            throw new UnreadableKeystore("has an encrypted part that could not be checked");
+        }
+        try {
+            if (store.size() > StoreBounds.MAX_BAGS) {
+                throw new UnreadableKeystore("holds " + store.size() + " entries, more than the " + StoreBounds.MAX_BAGS
+                    + " allowed");
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UnreadableKeystore("is not a readable " + type + " keystore");
+        }
+        return store;
+    }
+
+    /**
      * Every entry as {@code keytool -list} shows it, sorted by alias: certificates, never keys.
      * A key that the store password does not open is listed, not refused (WSO2 needs them equal,
      * and saying so is the point of listing).
      */
     public static List<ListedEntry> list(StoreType type, byte[] bytes, char[] password) throws UnreadableKeystore {
-        KeyStore store = load(type, bytes, password);
+        KeyStore store = open(type, bytes, password, true);
         try {
             List<ListedEntry> entries = new ArrayList<>();
             for (String alias : Collections.list(store.aliases())) {

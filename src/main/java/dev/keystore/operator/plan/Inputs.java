@@ -3,7 +3,12 @@ package dev.keystore.operator.plan;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.api.v1alpha1.TrustSource;
+import dev.keystore.operator.crypto.KeyType;
 import dev.keystore.operator.crypto.Pem;
+import dev.keystore.operator.crypto.SigningCa;
+import dev.keystore.operator.keystore.KeyLookup;
+import dev.keystore.operator.keystore.KeystoreCodec;
+import dev.keystore.operator.keystore.StoreEntry;
 import dev.keystore.operator.keystore.SystemTrust;
 import dev.keystore.operator.crypto.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
@@ -103,26 +108,25 @@ public final class Inputs {
         var pwData = source.secret(pwName).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
             "Secret " + pwName + " (" + field + ".passwordSecretRef) does not exist").raise());
         byte[] pw = bounded(pwData, pwName, pwKey, field + ".passwordSecretRef");
-        dev.keystore.operator.keystore.StoreContent content;
+        String alias = spec.alias != null && !spec.alias.isBlank() ? spec.alias : null;
+        KeyLookup lookup;
         try {
-            content = dev.keystore.operator.keystore.KeystoreCodec.read(dev.keystore.operator.keystore.KeystoreCodec
-                .detect(bytes), bytes, new String(pw, StandardCharsets.UTF_8).strip().toCharArray());
-        } catch (dev.keystore.operator.keystore.KeystoreCodec.UnreadableKeystore e) {
+            // only the entry asked for is decrypted, and unchanged bytes are not decrypted again
+            lookup = KeystoreCodec.readKey(KeystoreCodec.detect(bytes), bytes,
+                new String(pw, StandardCharsets.UTF_8).strip().toCharArray(), alias);
+        } catch (KeystoreCodec.UnreadableKeystore e) {
             throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + ": " + e.getMessage()
                 + " (password from Secret " + pwName + " key " + pwKey + ")").raise();
         }
-        var keys = content.entries().stream().filter(e -> e instanceof dev.keystore.operator.keystore.StoreEntry.KeyEntry)
-            .map(e -> (dev.keystore.operator.keystore.StoreEntry.KeyEntry) e).toList();
-        dev.keystore.operator.keystore.StoreEntry.KeyEntry entry;
-        if (spec.alias != null && !spec.alias.isBlank()) {
-            entry = keys.stream().filter(e -> e.alias().equalsIgnoreCase(spec.alias)).findFirst().orElseThrow(() ->
-                new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + " has no private key entry '"
-                    + spec.alias + "'" + (content.entries().stream().anyMatch(e -> e.alias().equalsIgnoreCase(spec.alias))
-                    ? " (that alias holds only a certificate)" : "")).raise());
-        } else if (keys.size() == 1) {
-            entry = keys.get(0);
+        StoreEntry.KeyEntry entry;
+        if (lookup.entry().isPresent()) {
+            entry = lookup.entry().get();
+        } else if (alias != null) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + " has no private key entry '"
+                + alias + "'" + (lookup.certificateAliases().stream().anyMatch(a -> a.equalsIgnoreCase(alias))
+                ? " (that alias holds only a certificate)" : "")).raise();
         } else {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + " holds " + keys.size()
+            throw new Problem(Problem.BAD_INPUT, "Secret " + name + " key " + key + " holds " + lookup.keyAliases().size()
                 + " private key entries: set " + field + ".alias").raise();
         }
         return new Imported(checked(entry.key(), entry.chain(), slot, "Secret " + name + " key " + key), List.of(), null);
@@ -132,6 +136,10 @@ public final class Inputs {
     private static dev.keystore.operator.crypto.KeyAndChain checked(java.security.PrivateKey key,
                                                                     List<X509Certificate> certs, SlotDefinition slot,
                                                                     String where) throws Problem.Raised {
+        if (KeyType.supported(key).isEmpty()) {
+            throw new Problem(Problem.BAD_INPUT, where + ": the key is " + KeyType.found(key) + "; an imported key must be "
+                + KeyType.ACCEPTED).raise();
+        }
         X509Certificate leaf = certs.stream().filter(c -> dev.keystore.operator.crypto.KeyMatch.matches(key,
             c.getPublicKey())).findFirst().orElseThrow(() -> new Problem(Problem.BAD_INPUT, where
             + ": the private key does not match the certificate").raise());
@@ -234,6 +242,9 @@ public final class Inputs {
         if (bytes == null) {
             throw new Problem(Problem.MISSING_INPUT, where + " does not exist (" + field + ")").raise();
         }
+        if (bytes.length > MAX_INPUT_BYTES) {
+            throw new Problem(Problem.BAD_INPUT, where + " is larger than 1 MiB (" + field + ")").raise();
+        }
         if (new String(bytes, StandardCharsets.UTF_8).contains("PRIVATE KEY-----")) {
             throw new Problem(Problem.BAD_INPUT, where + " holds a private key: a trust source must hold certificates"
                 + " only, and the key is never copied into a truststore (" + field + ")").raise();
@@ -267,7 +278,7 @@ public final class Inputs {
                 var data = source.secret(caSecret).orElseThrow(() -> new Problem(Problem.ISSUER_NOT_READY,
                     "KeystoreSet " + setName + " (" + field + ") has not issued its CA yet (no Secret "
                         + caSecret + ")").raise());
-                yield Issuance.readCa(data, caSecret);
+                yield signable(Issuance.readCa(sized(data, caSecret, field), caSecret), caSecret);
             }
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(),
                 "spec.issuer.ca.secretRef of KeystoreSet " + setName);
@@ -278,7 +289,28 @@ public final class Inputs {
     private static CertificateAuthority caFromSecret(InputSource source, String name, String field) throws Problem.Raised {
         var data = source.secret(name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
             "Secret " + name + " (" + field + ") does not exist").raise());
-        return Issuance.readCa(data, name);
+        return signable(Issuance.readCa(sized(data, name, field), name), name);
+    }
+
+    /** A CA Secret's data, refused before parsing when a key is larger than 1 MiB. */
+    private static Map<String, byte[]> sized(Map<String, byte[]> data, String secret, String field) throws Problem.Raised {
+        for (var e : data.entrySet()) {
+            if (e.getValue() != null && e.getValue().length > MAX_INPUT_BYTES) {
+                throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key " + e.getKey() + " is larger than 1 MiB ("
+                    + field + ")").raise();
+            }
+        }
+        return data;
+    }
+
+    /** A CA from a Secret that we will sign with: a key type we accept, no SHA-1 signature. */
+    private static CertificateAuthority signable(CertificateAuthority ca, String secret) throws Problem.Raised {
+        var refusal = SigningCa.refusal(ca.chain());
+        if (refusal.isPresent()) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key tls.crt: the CA certificate "
+                + refusal.get()).raise();
+        }
+        return ca;
     }
 
     private static byte[] requiredKey(InputSource source, String secret, String key, String field) throws Problem.Raised {

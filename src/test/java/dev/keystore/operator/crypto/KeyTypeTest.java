@@ -63,21 +63,63 @@ class KeyTypeTest {
     }
 
     @Test
-    void ofRefusesKeysOfOtherSizesAndAlgorithms() throws Exception {
-        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-        ec.initialize(new ECGenParameterSpec("secp521r1"));
-        var p521 = ec.generateKeyPair().getPublic();
-        assertThrows(IllegalArgumentException.class, () -> KeyType.of(p521));
-
+    void ofRefusesKeysOfOtherSizesAndAlgorithmsNamingWhatItFound() throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(1024);
         var rsa1024 = rsa.generateKeyPair().getPublic();
-        assertThrows(IllegalArgumentException.class, () -> KeyType.of(rsa1024));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyType.of(rsa1024));
+        assertTrue(e.getMessage().contains("RSA 1024") && e.getMessage().contains(KeyType.ACCEPTED), e.getMessage());
+        assertTrue(KeyType.supported(rsa1024).isEmpty());
 
         KeyPairGenerator dsa = KeyPairGenerator.getInstance("DSA");
         dsa.initialize(2048);
         var dsaKey = dsa.generateKeyPair().getPublic();
         assertThrows(IllegalArgumentException.class, () -> KeyType.of(dsaKey));
+        assertEquals("DSA 2048", KeyType.found(dsaKey));
+
+        // a 256-bit curve that is not P-256 is not P-256
+        var k1 = org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec("secp256k1");
+        var spec = new java.security.spec.ECParameterSpec(
+            org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util.convertCurve(k1.getCurve(), k1.getSeed()),
+            org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util.convertPoint(k1.getG()), k1.getN(), k1.getH().intValue());
+        KeyPairGenerator bc = KeyPairGenerator.getInstance("EC", new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        bc.initialize(spec);
+        var secp256k1 = bc.generateKeyPair().getPublic();
+        assertTrue(KeyType.supported(secp256k1).isEmpty());
+        assertTrue(KeyType.found(secp256k1).contains("curve other than P-256"), KeyType.found(secp256k1));
+
+        KeyPairGenerator ed448 = KeyPairGenerator.getInstance("Ed448");
+        var ed448Key = ed448.generateKeyPair().getPublic();
+        assertTrue(KeyType.supported(ed448Key).isEmpty());
+        assertEquals("Ed448", KeyType.found(ed448Key));
+    }
+
+    @Test
+    void keysBroughtInMayAlsoBeP521Rsa8192OrEd25519() throws Exception {
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new ECGenParameterSpec("secp521r1"));
+        var p521 = ec.generateKeyPair().getPublic();
+        assertEquals(new KeyType("EC", 521), KeyType.of(p521));
+        assertEquals("EC P-521", KeyType.of(p521).describe());
+        assertEquals("SHA512withECDSA", KeyType.of(p521).signatureAlgorithm());
+
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(8192);
+        var rsa8192 = rsa.generateKeyPair().getPublic();
+        assertEquals(new KeyType("RSA", 8192), KeyType.of(rsa8192));
+        assertEquals("SHA512withRSA", KeyType.of(rsa8192).signatureAlgorithm());
+
+        var ed = KeyType.ed25519().generate(TestKeys.nextSeeded());
+        assertEquals(KeyType.ed25519(), KeyType.of(ed.getPublic()));
+        assertEquals("Ed25519", KeyType.ed25519().describe());
+        assertTrue(KeyMatch.matches(ed.getPrivate(), ed.getPublic()));
+        assertFalse(KeyMatch.matches(ed.getPrivate(), KeyType.ed25519().generate(TestKeys.nextSeeded()).getPublic()));
+
+        // what the operator generates stays as it was
+        assertThrows(IllegalArgumentException.class, () -> KeyType.rsa(8192));
+        assertThrows(IllegalArgumentException.class, () -> KeyType.ec(521));
+        assertThrows(IllegalArgumentException.class, () -> new KeyType("RSA", 1024));
+        assertThrows(IllegalArgumentException.class, () -> new KeyType("RSA", 8193));
     }
 
     @ParameterizedTest

@@ -70,4 +70,25 @@ public final class TestKeys {
             Set.of(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth.getId(),
                 org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth.getId()), false);
     }
+
+    /**
+     * A self-signed CA certificate built directly with Bouncy Castle, for keys and signatures the
+     * Signer never makes (RSA 1024, SHA-1, P-521).
+     */
+    public static X509Certificate foreignCa(KeyPair keys, String signatureAlgorithm, String commonName) {
+        try {
+            X500Name name = new X500Name("CN=" + commonName);
+            var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.valueOf(7),
+                java.util.Date.from(T0.minus(Duration.ofDays(1))), java.util.Date.from(T0.plus(Duration.ofDays(3650))), name,
+                keys.getPublic());
+            builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                new org.bouncycastle.asn1.x509.BasicConstraints(true));
+            builder.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign));
+            return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(signatureAlgorithm).build(keys.getPrivate())));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 }

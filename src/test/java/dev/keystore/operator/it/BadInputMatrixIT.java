@@ -96,6 +96,22 @@ class BadInputMatrixIT {
         return new Signer(Clock.fixed(from, ZoneOffset.UTC), RANDOM).selfSignedCa(new X500Name("CN=" + cn), keys, validity);
     }
 
+    static KeyPair rsa(int bits) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(bits);
+        KeyPair keys = g.generateKeyPair();
+        KEYS.add(keys.getPrivate());
+        return keys;
+    }
+
+    static KeyPair p521() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp521r1"));
+        KeyPair keys = g.generateKeyPair();
+        KEYS.add(keys.getPrivate());
+        return keys;
+    }
+
     static StoreEntry.KeyEntry leaf(CertificateAuthority ca, String cn, KeyType type) {
         KeyPair keys = type.generate(RANDOM);
         KEYS.add(keys.getPrivate());
@@ -199,6 +215,13 @@ class BadInputMatrixIT {
         StoreEntry.KeyEntry notCa = leaf(corp, "not-a-ca", KeyType.ec(256));
         CertificateAuthority expired = ca("Expired CA", now.minus(Duration.ofDays(40)), Duration.ofDays(30));
         CertificateAuthority endingSoon = ca("Ending CA", now.minus(Duration.ofDays(355)), Duration.ofDays(365));
+        // CAs made elsewhere with what we do not sign with: a weak key, a SHA-1 signature
+        KeyPair rsa1024 = rsa(1024);
+        CertificateAuthority smallCa = new CertificateAuthority(rsa1024.getPrivate(),
+            List.of(dev.keystore.operator.crypto.TestKeys.foreignCa(rsa1024, "SHA256withRSA", "Small CA")));
+        KeyPair rsa2048 = rsa(2048);
+        CertificateAuthority sha1Ca = new CertificateAuthority(rsa2048.getPrivate(),
+            List.of(dev.keystore.operator.crypto.TestKeys.foreignCa(rsa2048, "SHA1withRSA", "SHA-1 CA")));
         String garbage = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGUgYXQgYWxs\n-----END CERTIFICATE-----\n";
         List<X509Certificate> brokenChain = List.of(web.chain().get(0), unrelated.certificate());
         byte[] p12 = KeystoreCodec.write(StoreType.PKCS12, StoreContent.of(signer), STORE_PASSWORD.toCharArray());
@@ -232,6 +255,10 @@ class BadInputMatrixIT {
                 List.of("Secret m-ca key tls.crt", "expired")),
             new Case("issuer ending before the leaf", "m-ca", tlsData(endingSoon.chain(), endingSoon.key()), "BadInput",
                 List.of("Secret m-ca key tls.crt", "spec.internal.duration", "renew that CA")),
+            new Case("RSA-1024 issuer", "m-ca", tlsData(smallCa.chain(), smallCa.key()), "BadInput",
+                List.of("Secret m-ca key tls.crt", "RSA 1024 key", "RSA of 2048 to 8192 bits")),
+            new Case("SHA-1 issuer", "m-ca", tlsData(sha1Ca.chain(), sha1Ca.key()), "BadInput",
+                List.of("Secret m-ca key tls.crt", "signed with SHA1withRSA")),
             new Case("encrypted PKCS#8 issuer key", "m-ca", with(goodCa, "tls.key", utf8(encrypted(corp.key()))),
                 "BadInput", List.of("Secret m-ca key tls.key", "encrypted private key")),
             new Case("issuer key not matching", "m-ca", with(goodCa, "tls.key", utf8(Pem.encode(unrelated.key()))),
@@ -271,6 +298,24 @@ class BadInputMatrixIT {
         Thread.sleep(3000);
         assertTrue(ready().map(r -> "True".equals(r.getStatus())).orElse(false), ready().toString());
         assertSameOutput(good, "reordered chain, PKCS12 behind a .jks name");
+
+        // a P-521 CA (as corporate CAs are) is accepted: the leaves the operator issues are re-issued from it
+        KeyPair p521 = p521();
+        CertificateAuthority p521Ca = new CertificateAuthority(p521.getPrivate(),
+            List.of(dev.keystore.operator.crypto.TestKeys.foreignCa(p521, "SHA512withECDSA", "P-521 Corp CA")));
+        put("m-ca", tlsData(p521Ca.chain(), p521Ca.key()));
+        RealCluster.await("internal re-issued from the P-521 CA", TIMEOUT, () -> {
+            KeystoreSet s = client.resources(KeystoreSet.class).inNamespace(NS).withName(SET).get();
+            return s.getStatus() != null && s.getStatus().keystores != null && s.getStatus().keystores.internal != null
+                && "CN=P-521 Corp CA".equals(s.getStatus().keystores.internal.issuer)
+                && ready().map(r -> "True".equals(r.getStatus())).orElse(false);
+        });
+        byte[] internalStore = output().get("internal.jks");
+        X509Certificate internalCert = KeystoreCodec.read(StoreType.JKS, internalStore, new String(output().get("password"),
+            StandardCharsets.UTF_8).toCharArray()).entries().stream().filter(e -> e instanceof StoreEntry.KeyEntry)
+            .map(e -> ((StoreEntry.KeyEntry) e).chain().get(0)).findFirst().orElseThrow();
+        internalCert.verify(p521Ca.certificate().getPublicKey());
+        assertEquals("SHA512withECDSA", internalCert.getSigAlgName());
 
         // nothing secret in the operator's log, the Events or the status
         List<String> needles = new ArrayList<>(List.of("PRIVATE KEY", STORE_PASSWORD,
