@@ -98,7 +98,7 @@ public abstract class ManagedSecret {
         Secret desired = desired(set, name, data);
         var secrets = client.secrets().inNamespace(set.getMetadata().getNamespace());
         if (existing.isEmpty()) {
-            FaultHook.beforeSecretWrite();
+            FaultHook.beforeSecretWrite(set.getMetadata().getName());
             secrets.resource(desired).create();
             return true;
         }
@@ -121,7 +121,7 @@ public abstract class ManagedSecret {
             replace(client, current, desired);
             return true;
         }
-        FaultHook.beforeSecretWrite();
+        FaultHook.beforeSecretWrite(set.getMetadata().getName());
         secrets.resource(update).update();
         return true;
     }
@@ -136,21 +136,22 @@ public abstract class ManagedSecret {
         String ns = current.getMetadata().getNamespace();
         var secrets = client.secrets().inNamespace(ns);
         String copyName = current.getMetadata().getName() + COPY_SUFFIX;
+        String owner = ownerOf(current);
         Map<String, String> labels = new LinkedHashMap<>(Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of()));
         labels.put(REPLACING_LABEL, current.getMetadata().getName());
         Secret copy = new SecretBuilder().withNewMetadata().withName(copyName).withNamespace(ns).withLabels(labels)
             .withAnnotations(current.getMetadata().getAnnotations()).endMetadata()
             .withType(current.getType()).withData(current.getData()).build();
         if (secrets.withName(copyName).get() == null) {
-            FaultHook.beforeSecretWrite();
+            FaultHook.beforeSecretWrite(owner);
             secrets.resource(copy).create();
         }
-        FaultHook.beforeSecretWrite();
+        FaultHook.beforeSecretWrite(owner);
         secrets.withName(current.getMetadata().getName()).lockResourceVersion(current.getMetadata().getResourceVersion())
             .delete();
-        FaultHook.beforeSecretWrite();
+        FaultHook.beforeSecretWrite(owner);
         secrets.resource(desired).create();
-        FaultHook.beforeSecretWrite();
+        FaultHook.beforeSecretWrite(owner);
         secrets.withName(copyName).delete();
     }
 
@@ -170,13 +171,13 @@ public abstract class ManagedSecret {
             if (secrets.withName(original).get() == null) {
                 Map<String, String> restored = new LinkedHashMap<>(labels);
                 restored.remove(REPLACING_LABEL);
-                FaultHook.beforeSecretWrite();
+                FaultHook.beforeSecretWrite(ownerOf(copy));
                 secrets.resource(new SecretBuilder().withNewMetadata().withName(original)
                     .withNamespace(copy.getMetadata().getNamespace()).withLabels(restored)
                     .withAnnotations(copy.getMetadata().getAnnotations()).endMetadata()
                     .withType(copy.getType()).withData(copy.getData()).build()).create();
             }
-            FaultHook.beforeSecretWrite();
+            FaultHook.beforeSecretWrite(ownerOf(copy));
             secrets.withName(copy.getMetadata().getName()).delete();
             wrote = true;
         }
@@ -187,6 +188,11 @@ public abstract class ManagedSecret {
     private static List<OwnerReference> unowned(Secret current) {
         List<OwnerReference> refs = current.getMetadata().getOwnerReferences();
         return refs == null ? List.of() : refs.stream().filter(o -> !"KeystoreSet".equals(o.getKind())).toList();
+    }
+
+    private static String ownerOf(Secret secret) {
+        Map<String, String> labels = secret.getMetadata().getLabels();
+        return labels == null ? null : labels.getOrDefault(SET_LABEL, labels.get(BUNDLE_LABEL));
     }
 
     private static int sizeOf(List<?> list) {

@@ -13,6 +13,8 @@ import java.util.Optional;
  *       "primary" while primary stands in for internal). This is the layout of every release so far.</li>
  *   <li>{@code primary.key}/{@code primary.crt}: the primary key while an internal slot exists and
  *       primary's rotationPolicy is Never (a new signing key breaks every token already issued).</li>
+ *   <li>{@code ca.crt}/{@code ca.key}: a copy of the set's own signing CA, from which the {@code -ca}
+ *       record is restored when it was deleted.</li>
  *   <li>{@code store-password}, and {@code previous-store-password} while the stores are still
  *       written with the password before a change.</li>
  * </ul>
@@ -22,13 +24,14 @@ import java.util.Optional;
  * @param stableRole the slot it serves ("internal" when the record does not say: old records)
  * @param primary    the primary key kept for rotationPolicy Never, or null
  */
-public record InternalKeyRecord(Entry stable, String stableRole, Entry primary, String password, String previousPassword) {
+public record InternalKeyRecord(Entry stable, String stableRole, Entry primary, Entry ca, String password,
+                                String previousPassword) {
     /** A private key and its certificate chain, as PEM bytes. */
     public record Entry(byte[] key, byte[] chain) {
     }
 
     public static InternalKeyRecord empty() {
-        return new InternalKeyRecord(null, null, null, null, null);
+        return new InternalKeyRecord(null, null, null, null, null, null);
     }
 
     public static InternalKeyRecord of(Map<String, byte[]> data) {
@@ -37,8 +40,10 @@ public record InternalKeyRecord(Entry stable, String stableRole, Entry primary, 
         String role = text(data, RecordKey.ROLE);
         Entry primary = data.containsKey(RecordKey.PRIMARY_KEY.key()) || data.containsKey(RecordKey.PRIMARY_CRT.key())
             ? new Entry(data.get(RecordKey.PRIMARY_KEY.key()), data.get(RecordKey.PRIMARY_CRT.key())) : null;
+        Entry ca = data.containsKey(RecordKey.CA_KEY.key()) && data.containsKey(RecordKey.CA_CRT.key())
+            ? new Entry(data.get(RecordKey.CA_KEY.key()), data.get(RecordKey.CA_CRT.key())) : null;
         return new InternalKeyRecord(stable, stable == null ? null : role == null ? SlotName.INTERNAL.key() : role, primary,
-            text(data, RecordKey.STORE_PASSWORD), text(data, RecordKey.PREVIOUS_STORE_PASSWORD));
+            ca, text(data, RecordKey.STORE_PASSWORD), text(data, RecordKey.PREVIOUS_STORE_PASSWORD));
     }
 
     public Map<String, byte[]> data() {
@@ -51,6 +56,10 @@ public record InternalKeyRecord(Entry stable, String stableRole, Entry primary, 
         if (primary != null) {
             put(data, RecordKey.PRIMARY_KEY, primary.key);
             put(data, RecordKey.PRIMARY_CRT, primary.chain);
+        }
+        if (ca != null) {
+            put(data, RecordKey.CA_KEY, ca.key);
+            put(data, RecordKey.CA_CRT, ca.chain);
         }
         if (password != null) {
             data.put(RecordKey.STORE_PASSWORD.key(), password.getBytes(StandardCharsets.UTF_8));

@@ -46,6 +46,7 @@ public final class Issuance {
     public static final String INTERNAL_TOOK_OVER = "The internal slot took over the key pair the primary slot used for internal data";
     /** Notice of a slot found holding a key another slot owns (a migration interrupted before the output was written). */
     public static final String SHARED_KEY_REPLACED = "held the key pair of another slot; a new key pair was generated for it";
+    public static final String CA_RESTORED = "The CA record was missing: the CA was restored from its copy in the internal key record";
     /** Notices of a refused request start with this. */
     public static final String REFUSED = "Refused";
 
@@ -85,13 +86,21 @@ public final class Issuance {
         CertificateAuthority ca;
         List<X509Certificate> issuerTrust;
         Instant caStep = null;
+        InternalKeyRecord.Entry caCopy = record.ca();
         if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED) {
-            CaRotation.State state = CaRotation.advance(def, existing.caRecord(), existing.output().get(RecordKey.CA_CRT.key()),
+            Map<String, byte[]> caState = existing.caRecord();
+            if (!caState.containsKey(RecordKey.TLS_CRT.key()) && caCopy != null) {
+                // the -ca record was deleted (or lost): the CA comes back from its copy in the internal record
+                caState = Map.of(RecordKey.TLS_CRT.key(), caCopy.chain(), RecordKey.TLS_KEY.key(), caCopy.key());
+                notices.add(CA_RESTORED);
+            }
+            CaRotation.State state = CaRotation.advance(def, caState, existing.output().get(RecordKey.CA_CRT.key()),
                 existing.recordName(RecordRole.CA, def.secretName()), signer, keys, notices);
             ca = state.signing();
             issuerTrust = state.trusted();
             caRecord = state.record();
             caStep = state.nextStep();
+            caCopy = new InternalKeyRecord.Entry(caRecord.get(RecordKey.TLS_KEY.key()), caRecord.get(RecordKey.TLS_CRT.key()));
         } else {
             ca = existing.externalCa();
             if (ca == null) {
@@ -179,7 +188,7 @@ public final class Issuance {
             ? entry(record.primary(), material.get(SlotName.PRIMARY)) : null;
         String previous = recordedPassword.filter(p -> !p.equals(password)).orElse(readWithFormer);
         Map<String, byte[]> internalRecord = new LinkedHashMap<>(
-            new InternalKeyRecord(stableEntry, stableRole, primaryEntry, password, previous).data());
+            new InternalKeyRecord(stableEntry, stableRole, primaryEntry, caCopy, password, previous).data());
 
         // imported certificates are not ours to renew: a past renewal time must not make us spin
         Instant next = reports.values().stream().map(SlotReport::renewalTime).filter(t -> t.isAfter(now))

@@ -28,9 +28,11 @@ public enum RecordKey {
     PREVIOUS_SINCE("previous.since"),
     /** CA record of an issuer the set follows: the chain last signed with. */
     ISSUER_CRT("issuer.crt"),
-    /** Output Secret: the generated password, and the issuer's certificates. */
+    /** Output Secret: the generated password, and the issuer's certificates. Internal record: a copy of the signing CA. */
     PASSWORD("password"),
-    CA_CRT("ca.crt");
+    CA_CRT("ca.crt"),
+    /** Internal record: the key of the set's own signing CA, a second home beside the -ca record. */
+    CA_KEY("ca.key");
 
     private final String key;
 

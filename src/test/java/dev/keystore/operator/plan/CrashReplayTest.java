@@ -116,7 +116,8 @@ class CrashReplayTest {
             assertTrue(same(promised.get(SlotName.PRIMARY), now.get(SlotName.PRIMARY)), "primary (Never) is recorded");
             assertArrayEquals(interrupted.internalRecord().get("store-password"), settled.output().get("password"));
         }
-        if (writes >= 2) {
+        if (writes >= 1) {
+            // the CA has a copy in the internal record
             assertArrayEquals(interrupted.caRecord().get("tls.key"), settled.caRecord().get("tls.key"), "the same CA");
         }
     }
