@@ -21,8 +21,7 @@ final class InternalErrors {
 
     static Problem problem(Throwable t) {
         return new Problem(Problem.INTERNAL_ERROR, "The reconcile failed with " + t.getClass().getName()
-            + "; nothing was changed after the failure; see the operator log. It is retried with a backoff of at most "
-            + MAX.toMinutes() + " minutes");
+            + " (see the operator log); it is retried with a backoff of at most " + MAX.toMinutes() + " minutes");
     }
 
     /** Twice the time the resource has been failing so far (since Ready last turned False), within [MIN, MAX]. */

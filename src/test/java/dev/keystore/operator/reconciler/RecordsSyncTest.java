@@ -43,6 +43,11 @@ class RecordsSyncTest {
         return KeystoreSetSyncTest.ready(r);
     }
 
+    static java.util.List<String> eventsOn(String name) {
+        return client.v1().events().inNamespace("test").list().getItems().stream()
+            .filter(e -> name.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
+    }
+
     static Secret secret(String name) {
         return client.secrets().inNamespace("test").withName(name).get();
     }
@@ -72,7 +77,7 @@ class RecordsSyncTest {
         assertNotNull(secret("ren-keystores"), "the old output is left in place");
         assertNull(secret("ren-new-internal"));
         assertNull(secret("ren-new-ca"));
-        assertTrue(KeystoreSetSyncTest.eventsOn("ren").contains("SecretRenamed"));
+        assertTrue(eventsOn("ren").contains("SecretRenamed"));
     }
 
     @Test
@@ -142,7 +147,18 @@ class RecordsSyncTest {
         assertTrue(ready.getMessage().contains("java.lang.IllegalArgumentException"), ready.getMessage());
         assertFalse(ready.getMessage().contains("a library said no") || ready.getMessage().contains("\n"), ready.getMessage());
         assertTrue(r.requeueAfter().compareTo(java.time.Duration.ofMinutes(5)) <= 0, "retried within 5 minutes");
-        assertTrue(KeystoreSetSyncTest.eventsOn("boom").contains("InternalError"));
+        assertTrue(eventsOn("boom").contains("InternalError"));
         assertNull(secret("boom-keystores"), "nothing half-written stands for an output");
+    }
+
+    @Test
+    void aRecordAddedUnderAnotherNameIsLookedAtButTheOperatorsOwnWritesAreNot() {
+        Secret restored = new SecretBuilder().withNewMetadata().withName("x-backup").withNamespace("test")
+            .addToLabels(ManagedSecret.MANAGED_BY_LABEL, ManagedSecret.MANAGED_BY).addToLabels(ManagedSecret.SET_LABEL, "x")
+            .addToLabels(ManagedSecret.RECORD_LABEL, "internal").endMetadata().build();
+        assertFalse(KeystoreSetReconciler.writtenForItsOwnSet(restored, java.util.List.of()));
+        KeystoreSet x = threeSlots("x");
+        Secret own = new SecretBuilder(restored).editMetadata().withName("x-keystores-internal").endMetadata().build();
+        assertTrue(KeystoreSetReconciler.writtenForItsOwnSet(own, java.util.List.of(x)));
     }
 }
