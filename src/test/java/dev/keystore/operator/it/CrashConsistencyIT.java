@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * at random write numbers. Prints the figures.
  */
 class CrashConsistencyIT {
-    static final Duration LIFE = Duration.ofSeconds(90);
+    static final Duration LIFE = Duration.ofSeconds(180);
     static final String NS = "crash";
     static final String PW1 = "first-Password-1";
     static final String PW2 = "second-Password-2";
@@ -90,14 +90,14 @@ class CrashConsistencyIT {
     // ---- the sets ----
 
     static String yaml(String name, String kind) {
+        // primary and internal keys are RSA (they encrypt data); tls and the CA are EC, which is quick to make
         String ec = "{privateKey: {algorithm: EC, size: 256}}";
         String slots = switch (kind) {
-            case "mig" -> "  primary: " + ec + "\n  tls: " + ec + "\n";
-            case "pw" -> "  passwordSecretRef: {name: " + name + "-pw}\n  primary: " + ec + "\n  tls: " + ec
-                + "\n  internal: " + ec + "\n";
-            case "ca" -> "  issuer: {selfSigned: {duration: 24s, privateKey: {algorithm: EC, size: 256}}}\n  primary: " + ec
-                + "\n  tls: " + ec + "\n  internal: " + ec + "\n";
-            default -> "  primary: " + ec + "\n  tls: " + ec + "\n  internal: " + ec + "\n";
+            case "mig" -> "  primary: {}\n  tls: " + ec + "\n";
+            case "pw" -> "  passwordSecretRef: {name: " + name + "-pw}\n  primary: {}\n  tls: " + ec + "\n  internal: {}\n";
+            case "ca" -> "  issuer: {selfSigned: {duration: 24s, privateKey: {algorithm: EC, size: 256}}}\n  primary: {}\n  tls: "
+                + ec + "\n  internal: {}\n";
+            default -> "  primary: {}\n  tls: " + ec + "\n  internal: {}\n";
         };
         String issuer = kind.equals("ca") ? "" : "  issuer: {selfSigned: {privateKey: {algorithm: EC, size: 256}}}\n";
         return "apiVersion: keystore.dev/v1alpha1\nkind: KeystoreSet\nmetadata: {name: " + name + ", namespace: " + NS
@@ -140,8 +140,7 @@ class CrashConsistencyIT {
             case "mig" -> {
                 p.oldPrimary = outputKeys(snapshot(name).output).get("primary");
                 RealCluster.edit(client.resources(KeystoreSet.class).inNamespace(NS).withName(name), s -> {
-                    s.getSpec().internal = client.getKubernetesSerialization().unmarshal("privateKey: {algorithm: EC, size: 256}",
-                        dev.keystore.operator.api.v1alpha1.SlotSpec.class);
+                    s.getSpec().internal = new dev.keystore.operator.api.v1alpha1.SlotSpec();
                     return s;
                 });
             }
