@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -237,5 +239,39 @@ class KeysSurviveIT {
         assertTrue(operator.output().contains("fault injected for boom"), "the stack trace goes to the log");
         // other sets are not affected
         assertTrue(ready(get("boom")).isPresent());
+    }
+
+    /**
+     * kube-apiserver and etcd are stopped (SIGSTOP: kube-api-test tears the whole server down when
+     * either process exits, so they are frozen rather than killed) for 20 s while sets are being
+     * issued, then continued: the operator, not restarted, rides out the timeouts and converges.
+     */
+    @Test
+    void theOperatorConvergesAcrossAStoppedApiServerAndEtcdWithoutARestartOfItsOwn() throws Exception {
+        List<ProcessHandle> servers = ProcessHandle.current().descendants().filter(p -> p.info().command()
+            .map(c -> c.endsWith("/kube-apiserver") || c.endsWith("/etcd")).orElse(false)).toList();
+        assertEquals(2, servers.size(), "one kube-apiserver and one etcd under this test: " + servers);
+        for (int i = 1; i <= 4; i++) {
+            client.resource(client.getKubernetesSerialization().unmarshal(yaml("api-" + i, ""), KeystoreSet.class)).create();
+        }
+        signal("-STOP", servers);
+        try {
+            Thread.sleep(20_000);
+        } finally {
+            signal("-CONT", servers);
+        }
+        for (int i = 1; i <= 4; i++) {
+            awaitReady("api-" + i);
+            Map<String, byte[]> out = data("api-" + i + "-keystores");
+            assertEquals(3, java.util.Set.of(key(out, "primary"), key(out, "tls"), key(out, "internal")).size());
+            assertNotNull(data("api-" + i + "-keystores-internal"));
+        }
+        assertTrue(operator.process().isAlive(), "the operator was not restarted");
+    }
+
+    static void signal(String signal, List<ProcessHandle> processes) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        processes.forEach(p -> command.add(Long.toString(p.pid())));
+        assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
     }
 }
