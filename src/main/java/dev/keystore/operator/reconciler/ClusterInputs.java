@@ -85,8 +85,13 @@ final class ClusterInputs implements InputSource {
     }
 
     Optional<Secret> secretObject(String name) {
-        return secrets.computeIfAbsent(name,
-            n -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get()));
+        return secrets.computeIfAbsent(name, n -> {
+            // the set's own Secrets came with the labelled LIST; anything else is read by name
+            List<Secret> own = setName == null ? null : ofSet.get(setName);
+            Optional<Secret> listed = own == null ? Optional.empty()
+                : own.stream().filter(s -> n.equals(s.getMetadata().getName())).findFirst();
+            return listed.isPresent() ? listed : Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get());
+        });
     }
 
     @Override

@@ -91,13 +91,14 @@ public final class KeystoreSetSync {
     private Result issue(KeystoreSet set, KeystoreSetStatus previous) throws Problem.Raised {
         SetDefinition def = SetDefinition.of(set);
         String ns = set.getMetadata().getNamespace();
-        // a Secret replacement (type change) a crash interrupted is finished before anything is read
-        if (ManagedSecret.recover(client, new ClusterInputs(client, ns).secretsOfSet(def.name()))) {
-            LOG.infof("KeystoreSet %s/%s: finished a Secret replacement an earlier run left half done", ns, def.name());
-        }
         String previousName = previous.secretName != null && !previous.secretName.equals(def.secretName())
             ? previous.secretName : null;
         ClusterInputs inputs = new ClusterInputs(client, ns, def.name(), previousName);
+        // a Secret replacement (type change) a crash interrupted is finished before anything is read
+        if (ManagedSecret.recover(client, inputs.secretsOfSet(def.name()))) {
+            LOG.infof("KeystoreSet %s/%s: finished a Secret replacement an earlier run left half done", ns, def.name());
+            inputs = new ClusterInputs(client, ns, def.name(), previousName);
+        }
         Map<SlotName, String> rotations = rotationRequests(set, previous);
         ExistingState existing = Inputs.gather(def, inputs, rotations);
         String caName = existing.recordName(RecordRole.CA, def.secretName());
