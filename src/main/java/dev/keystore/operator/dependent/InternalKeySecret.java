@@ -21,4 +21,9 @@ public final class InternalKeySecret extends ManagedSecret {
     protected Map<String, String> annotations() {
         return Map.of("helm.sh/resource-policy", "keep");
     }
+
+    @Override
+    protected String role() {
+        return dev.keystore.operator.plan.RecordRole.INTERNAL.label();
+    }
 }

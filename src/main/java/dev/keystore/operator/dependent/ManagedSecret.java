@@ -23,6 +23,11 @@ public abstract class ManagedSecret {
     public static final String MANAGED_BY = "keystore-operator";
     public static final String SET_LABEL = "keystore.dev/keystoreset";
     public static final String BUNDLE_LABEL = "keystore.dev/trustbundle";
+    /** The role of a record ({@code internal}, {@code ca}): records are found by it and the set label, not by name. */
+    public static final String RECORD_LABEL = "keystore.dev/record";
+    /** On the copy kept while a Secret is replaced to change its type: the name of the Secret it is a copy of. */
+    public static final String REPLACING_LABEL = "keystore.dev/replacing";
+    static final String COPY_SUFFIX = "-replacing";
 
     /** The label naming the resource a Secret was written for. */
     public static String ownerLabel(HasMetadata owner) {
@@ -55,6 +60,11 @@ public abstract class ManagedSecret {
         return Map.of();
     }
 
+    /** The record role label value, or null for a Secret that is not a record. */
+    protected String role() {
+        return null;
+    }
+
     /** The Secret as it should be. */
     public Secret desired(HasMetadata set, String name, Map<String, byte[]> data) {
         Map<String, String> encoded = new LinkedHashMap<>();
@@ -66,6 +76,9 @@ public abstract class ManagedSecret {
             .withType(type()).withData(encoded);
         if (owned()) {
             builder.editMetadata().withOwnerReferences(ownerReference(set)).endMetadata();
+        }
+        if (role() != null) {
+            builder.editMetadata().addToLabels(RECORD_LABEL, role()).endMetadata();
         }
         return builder.build();
     }
@@ -83,15 +96,18 @@ public abstract class ManagedSecret {
     public boolean apply(KubernetesClient client, HasMetadata set, String name, Map<String, byte[]> data,
                          Optional<Secret> existing) {
         Secret desired = desired(set, name, data);
+        var secrets = client.secrets().inNamespace(set.getMetadata().getNamespace());
         if (existing.isEmpty()) {
-            client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(desired).create();
+            FaultHook.beforeSecretWrite(set.getMetadata().getName());
+            secrets.resource(desired).create();
             return true;
         }
         Secret current = existing.get();
+        List<OwnerReference> owners = owned() ? List.of(ownerReference(set)) : unowned(current);
         if (sameData(decode(current), data) && Objects.equals(current.getType(), desired.getType())
             && containsAll(current.getMetadata().getLabels(), desired.getMetadata().getLabels())
             && containsAll(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
-            && (!owned() || hasOwner(current, set))) {
+            && (owned() ? hasOwner(current, set) : owners.size() == sizeOf(current.getMetadata().getOwnerReferences()))) {
             return false;
         }
         Map<String, String> labels = new LinkedHashMap<>(Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of()));
@@ -100,16 +116,87 @@ public abstract class ManagedSecret {
             Optional.ofNullable(current.getMetadata().getAnnotations()).orElse(Map.of()));
         annotations.putAll(desired.getMetadata().getAnnotations());
         Secret update = new SecretBuilder(current).editMetadata().withLabels(labels).withAnnotations(annotations)
-            .withOwnerReferences(owned() ? List.of(ownerReference(set)) : current.getMetadata().getOwnerReferences())
-            .endMetadata().withData(desired.getData()).withStringData(null).build();
+            .withOwnerReferences(owners).endMetadata().withData(desired.getData()).withStringData(null).build();
         if (!Objects.equals(current.getType(), desired.getType())) {
-            // the type of a Secret is immutable: replace it
-            client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(current).delete();
-            client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(desired).create();
+            replace(client, current, desired);
             return true;
         }
-        client.secrets().inNamespace(set.getMetadata().getNamespace()).resource(update).update();
+        FaultHook.beforeSecretWrite(set.getMetadata().getName());
+        secrets.resource(update).update();
         return true;
+    }
+
+    /**
+     * The type of a Secret is immutable: it is replaced, and never lost on the way. A copy of the
+     * current Secret is written first, the current one deleted only if unchanged since it was read,
+     * the new one created, then the copy deleted. A crash at any point leaves the copy, which
+     * {@link #recover} turns back into the Secret before the next run decides anything.
+     */
+    static void replace(KubernetesClient client, Secret current, Secret desired) {
+        String ns = current.getMetadata().getNamespace();
+        var secrets = client.secrets().inNamespace(ns);
+        String copyName = current.getMetadata().getName() + COPY_SUFFIX;
+        String owner = ownerOf(current);
+        Map<String, String> labels = new LinkedHashMap<>(Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of()));
+        labels.put(REPLACING_LABEL, current.getMetadata().getName());
+        Secret copy = new SecretBuilder().withNewMetadata().withName(copyName).withNamespace(ns).withLabels(labels)
+            .withAnnotations(current.getMetadata().getAnnotations()).endMetadata()
+            .withType(current.getType()).withData(current.getData()).build();
+        if (secrets.withName(copyName).get() == null) {
+            FaultHook.beforeSecretWrite(owner);
+            secrets.resource(copy).create();
+        }
+        FaultHook.beforeSecretWrite(owner);
+        secrets.withName(current.getMetadata().getName()).lockResourceVersion(current.getMetadata().getResourceVersion())
+            .delete();
+        FaultHook.beforeSecretWrite(owner);
+        secrets.resource(desired).create();
+        FaultHook.beforeSecretWrite(owner);
+        secrets.withName(copyName).delete();
+    }
+
+    /**
+     * Finishes a replacement a crash interrupted: a copy whose Secret exists again is deleted; a copy
+     * whose Secret is gone is written back under the Secret's name first. Returns whether it wrote.
+     */
+    public static boolean recover(KubernetesClient client, List<Secret> ofTheSet) {
+        boolean wrote = false;
+        for (Secret copy : ofTheSet) {
+            Map<String, String> labels = copy.getMetadata().getLabels();
+            String original = labels == null ? null : labels.get(REPLACING_LABEL);
+            if (original == null || !copy.getMetadata().getName().equals(original + COPY_SUFFIX)) {
+                continue;
+            }
+            var secrets = client.secrets().inNamespace(copy.getMetadata().getNamespace());
+            if (secrets.withName(original).get() == null) {
+                Map<String, String> restored = new LinkedHashMap<>(labels);
+                restored.remove(REPLACING_LABEL);
+                FaultHook.beforeSecretWrite(ownerOf(copy));
+                secrets.resource(new SecretBuilder().withNewMetadata().withName(original)
+                    .withNamespace(copy.getMetadata().getNamespace()).withLabels(restored)
+                    .withAnnotations(copy.getMetadata().getAnnotations()).endMetadata()
+                    .withType(copy.getType()).withData(copy.getData()).build()).create();
+            }
+            FaultHook.beforeSecretWrite(ownerOf(copy));
+            secrets.withName(copy.getMetadata().getName()).delete();
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    /** The owner references of an unowned record: any to a KeystoreSet (this one, or one deleted since) removed. */
+    private static List<OwnerReference> unowned(Secret current) {
+        List<OwnerReference> refs = current.getMetadata().getOwnerReferences();
+        return refs == null ? List.of() : refs.stream().filter(o -> !"KeystoreSet".equals(o.getKind())).toList();
+    }
+
+    private static String ownerOf(Secret secret) {
+        Map<String, String> labels = secret.getMetadata().getLabels();
+        return labels == null ? null : labels.getOrDefault(SET_LABEL, labels.get(BUNDLE_LABEL));
+    }
+
+    private static int sizeOf(List<?> list) {
+        return list == null ? 0 : list.size();
     }
 
     private static boolean hasOwner(Secret secret, HasMetadata set) {

@@ -33,14 +33,14 @@ import java.util.Map;
  * record then holds issuer.crt (the issuer chain last signed with) and previous.crt/previous.since.
  */
 public final class CaRotation {
-    static final String CERT = "tls.crt";
-    static final String KEY = "tls.key";
-    static final String NEXT_CERT = "next.crt";
-    static final String NEXT_KEY = "next.key";
-    static final String NEXT_SINCE = "next.since";
-    static final String PREVIOUS_CERT = "previous.crt";
-    static final String PREVIOUS_SINCE = "previous.since";
-    static final String ISSUER_CERT = "issuer.crt";
+    static final String CERT = RecordKey.TLS_CRT.key();
+    static final String KEY = RecordKey.TLS_KEY.key();
+    static final String NEXT_CERT = RecordKey.NEXT_CRT.key();
+    static final String NEXT_KEY = RecordKey.NEXT_KEY.key();
+    static final String NEXT_SINCE = RecordKey.NEXT_SINCE.key();
+    static final String PREVIOUS_CERT = RecordKey.PREVIOUS_CRT.key();
+    static final String PREVIOUS_SINCE = RecordKey.PREVIOUS_SINCE.key();
+    static final String ISSUER_CERT = RecordKey.ISSUER_CRT.key();
     static final Duration MAX_GRACE = Duration.ofHours(24);
     /** The notice of a set's first CA. */
     public static final String NEW_CA = "Generated a new self-signed CA";
@@ -72,9 +72,20 @@ public final class CaRotation {
     public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, KeySource keys,
                                 List<String> notices)
         throws Problem.Raised {
+        return advance(def, record, null, SetDefinition.caSecretName(def.secretName()), signer, keys, notices);
+    }
+
+    /**
+     * One step. {@code published}: the output's ca.crt, i.e. what the workloads were last given to
+     * trust (null: unknown, e.g. render without an output). A new CA signs only once it was
+     * published as trusted for a whole grace period: when the run that introduced it did not get
+     * as far as the output (a crash, a failed write), its grace period starts again.
+     */
+    public static State advance(SetDefinition def, Map<String, byte[]> record, byte[] published, String secret,
+                                Signer signer, KeySource keys, List<String> notices)
+        throws Problem.Raised {
         Instant now = signer.clock().instant();
         Duration grace = grace(def.issuer().duration());
-        String secret = SetDefinition.caSecretName(def.secretName());
         if (!record.containsKey(CERT)) {
             // none yet, or the record of an issuer the set followed before it was self-signed
             notices.add(NEW_CA);
@@ -89,6 +100,9 @@ public final class CaRotation {
 
         if (next != null) {
             boolean signingExpired = !now.isBefore(signing.certificate().getNotAfter().toInstant());
+            if (!signingExpired && published != null && !lenient(published).contains(next.certificate())) {
+                nextSince = now;
+            }
             if (signingExpired || !now.isBefore(nextSince.plus(grace))) {
                 notices.add("Now issuing from the new CA; the previous CA stays trusted for " + GoDuration.format(grace));
                 return state(next, null, null, signing.certificate(), now, grace, record);

@@ -16,4 +16,17 @@ public interface InputSource {
     Optional<Map<String, byte[]>> configMap(String name);
 
     Optional<TrustBundle> trustBundle(String name);
+
+    /**
+     * A set's record of a role with the name it has. A source that can find records by the set they
+     * belong to (labels) does so, whatever secretName is now; by default it is read by its first name.
+     */
+    default Optional<Named> record(String setName, String secretName, RecordRole role) throws Problem.Raised {
+        String name = role.firstName(secretName);
+        return secret(name).map(data -> new Named(name, data));
+    }
+
+    /** Secret data and the Secret's name. */
+    record Named(String name, Map<String, byte[]> data) {
+    }
 }

@@ -27,8 +27,13 @@ public final class Inputs {
     public static ExistingState gather(SetDefinition def, InputSource source, Map<SlotName, String> rotationRequests)
         throws Problem.Raised {
         Map<String, byte[]> output = source.secret(def.secretName()).orElse(Map.of());
-        Map<String, byte[]> caRecord = source.secret(SetDefinition.caSecretName(def.secretName())).orElse(Map.of());
-        Map<String, byte[]> internal = source.secret(SetDefinition.internalSecretName(def.secretName())).orElse(Map.of());
+        Map<RecordRole, String> recordNames = new java.util.EnumMap<>(RecordRole.class);
+        var caFound = source.record(def.name(), def.secretName(), RecordRole.CA);
+        var internalFound = source.record(def.name(), def.secretName(), RecordRole.INTERNAL);
+        caFound.ifPresent(r -> recordNames.put(RecordRole.CA, r.name()));
+        internalFound.ifPresent(r -> recordNames.put(RecordRole.INTERNAL, r.name()));
+        Map<String, byte[]> caRecord = caFound.map(InputSource.Named::data).orElse(Map.of());
+        Map<String, byte[]> internal = internalFound.map(InputSource.Named::data).orElse(Map.of());
         String password = null;
         if (def.passwordSecretRef() != null) {
             password = new String(requiredKey(source, def.passwordSecretRef().name, def.passwordSecretRef().key,
@@ -61,7 +66,8 @@ public final class Inputs {
                 }
             }
         }
-        return new ExistingState(output, caRecord, internal, password, externalCa, extra, rotationRequests, imports);
+        return new ExistingState(output, caRecord, internal, password, externalCa, extra, rotationRequests, imports,
+            recordNames);
     }
 
     /** Inputs larger than this are refused before they are parsed. */
@@ -275,10 +281,10 @@ public final class Inputs {
         return switch (def.issuer().kind()) {
             case SELF_SIGNED -> {
                 String caSecret = SetDefinition.caSecretName(def.secretName());
-                var data = source.secret(caSecret).orElseThrow(() -> new Problem(Problem.ISSUER_NOT_READY,
-                    "KeystoreSet " + setName + " (" + field + ") has not issued its CA yet (no Secret "
+                var found = source.record(setName, def.secretName(), RecordRole.CA).orElseThrow(() -> new Problem(
+                    Problem.ISSUER_NOT_READY, "KeystoreSet " + setName + " (" + field + ") has not issued its CA yet (no Secret "
                         + caSecret + ")").raise());
-                yield signable(Issuance.readCa(sized(data, caSecret, field), caSecret), caSecret);
+                yield signable(Issuance.readCa(sized(found.data(), found.name(), field), found.name()), found.name());
             }
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(),
                 "spec.issuer.ca.secretRef of KeystoreSet " + setName);

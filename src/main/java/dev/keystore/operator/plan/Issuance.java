@@ -37,17 +37,16 @@ import java.util.Set;
  * assembles the Secret data. Pure: the clock and randomness come in through the {@link Signer}.
  */
 public final class Issuance {
-    static final String RECORD_KEY = "tls.key";
-    static final String RECORD_CERT = "tls.crt";
-    /** Which slot the internal record's key serves: "internal", or "primary" while it stands in for internal. */
-    static final String RECORD_ROLE = "role";
-    /** The password the stores are written with, so that a changed password can still open them. */
-    static final String RECORD_PASSWORD = "store-password";
+    static final String RECORD_KEY = RecordKey.TLS_KEY.key();
+    static final String RECORD_CERT = RecordKey.TLS_CRT.key();
     static final String REENCRYPTED = "Re-encrypted every store with the new password; keys unchanged";
     /** Notices saying the key that never changes was taken over from another slot. */
     public static final String PRIMARY_BECAME_INTERNAL =
         "The existing primary key pair now serves as the internal key; a new primary key pair was generated";
     public static final String INTERNAL_TOOK_OVER = "The internal slot took over the key pair the primary slot used for internal data";
+    /** Notice of a slot found holding a key another slot owns (a migration interrupted before the output was written). */
+    public static final String SHARED_KEY_REPLACED = "held the key pair of another slot; a new key pair was generated for it";
+    public static final String CA_RESTORED = "The CA record was missing: the CA was restored from its copy in the internal key record";
     /** Notices of a refused request start with this. */
     public static final String REFUSED = "Refused";
 
@@ -68,25 +67,40 @@ public final class Issuance {
     public Outcome run(SetDefinition def, ExistingState existing) throws Problem.Raised {
         Instant now = signer.clock().instant();
         List<String> notices = new ArrayList<>();
-        Optional<String> recordedPassword = Optional.ofNullable(existing.internalRecord().get(RECORD_PASSWORD))
-            .map(b -> new String(b, StandardCharsets.UTF_8)).filter(p -> !p.isBlank());
+        InternalKeyRecord record = InternalKeyRecord.of(existing.internalRecord());
+        String recordName = existing.recordName(RecordRole.INTERNAL, def.secretName());
+        Optional<String> recordedPassword = record.recordedPassword();
         String password = existing.referencedPassword() != null ? existing.referencedPassword()
-            : Optional.ofNullable(existing.output().get("password")).map(b -> new String(b, StandardCharsets.UTF_8))
+            : Optional.ofNullable(existing.output().get(RecordKey.PASSWORD.key())).map(b -> new String(b, StandardCharsets.UTF_8))
                 .filter(p -> !p.isBlank()).or(() -> recordedPassword).orElseGet(() -> Passwords.generate(signer.random()));
         char[] pw = password.toCharArray();
-        // the password the current stores were written with, when it is no longer the one to use
-        char[] formerPassword = recordedPassword.filter(p -> !p.equals(password)).map(String::toCharArray).orElse(null);
+        // the passwords the current stores may still be written with, when they are no longer the one to use: the
+        // recorded one, and the one before it while a change was recorded but the stores not yet rewritten (a crash)
+        List<String> formerPasswords = new ArrayList<>();
+        recordedPassword.filter(p -> !p.equals(password)).ifPresent(formerPasswords::add);
+        Optional.ofNullable(record.previousPassword()).filter(p -> !p.isBlank() && !p.equals(password)
+            && !formerPasswords.contains(p)).ifPresent(formerPasswords::add);
+        String readWithFormer = null;
 
         Map<String, byte[]> caRecord = null;
         CertificateAuthority ca;
         List<X509Certificate> issuerTrust;
         Instant caStep = null;
+        InternalKeyRecord.Entry caCopy = record.ca();
         if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED) {
-            CaRotation.State state = CaRotation.advance(def, existing.caRecord(), signer, keys, notices);
+            Map<String, byte[]> caState = existing.caRecord();
+            if (!caState.containsKey(RecordKey.TLS_CRT.key()) && caCopy != null) {
+                // the -ca record was deleted (or lost): the CA comes back from its copy in the internal record
+                caState = Map.of(RecordKey.TLS_CRT.key(), caCopy.chain(), RecordKey.TLS_KEY.key(), caCopy.key());
+                notices.add(CA_RESTORED);
+            }
+            CaRotation.State state = CaRotation.advance(def, caState, existing.output().get(RecordKey.CA_CRT.key()),
+                existing.recordName(RecordRole.CA, def.secretName()), signer, keys, notices);
             ca = state.signing();
             issuerTrust = state.trusted();
             caRecord = state.record();
             caStep = state.nextStep();
+            caCopy = new InternalKeyRecord.Entry(caRecord.get(RecordKey.TLS_KEY.key()), caRecord.get(RecordKey.TLS_CRT.key()));
         } else {
             ca = existing.externalCa();
             if (ca == null) {
@@ -100,19 +114,36 @@ public final class Issuance {
             caStep = state.nextStep();
         }
 
-        StableKey stable = stableKey(def, existing.internalRecord());
+        StableKey stable = stableKey(def, record, recordName);
+        KeyAndChain recordedPrimary = primaryKeptInRecord(def) && record.primary() != null
+            ? parseRecorded(record.primary(), recordName, "primary key") : null;
+        Map<SlotName, Optional<KeyAndChain>> currents = new EnumMap<>(SlotName.class);
+        Map<SlotName, Decision> decisions = new EnumMap<>(SlotName.class);
+        for (SlotDefinition slot : def.slots().values()) {
+            Optional<KeyAndChain> current = readSlot(existing.output(), slot, pw);
+            for (String former : formerPasswords) {
+                if (current.isEmpty()) {
+                    current = readSlot(existing.output(), slot, former.toCharArray());
+                    if (current.isPresent()) {
+                        readWithFormer = former;
+                        if (!notices.contains(REENCRYPTED)) {
+                            notices.add(REENCRYPTED);
+                        }
+                    }
+                }
+            }
+            currents.put(slot.name(), current);
+            String token = existing.rotationRequests().get(slot.name());
+            KeyAndChain home = slot.name() == stable.slot ? stable.recorded
+                : slot.name() == SlotName.PRIMARY ? recordedPrimary : null;
+            decisions.put(slot.name(), decide(slot, current, stable, home, ca, now, token, notices, existing.imports()));
+        }
+        distinctKeys(def, stable, currents, decisions, ca, notices);
         Map<SlotName, KeyAndChain> material = new EnumMap<>(SlotName.class);
         Map<SlotName, SlotReport> reports = new EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
-            Optional<KeyAndChain> current = readSlot(existing.output(), slot, pw);
-            if (current.isEmpty() && formerPassword != null) {
-                current = readSlot(existing.output(), slot, formerPassword);
-                if (current.isPresent() && !notices.contains(REENCRYPTED)) {
-                    notices.add(REENCRYPTED);
-                }
-            }
+            Decision decision = decisions.get(slot.name());
             String token = existing.rotationRequests().get(slot.name());
-            Decision decision = decide(slot, current, stable, ca, now, token, notices, existing.imports());
             if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.CA_SECRET && decision.action.madeCertificate()) {
                 checkIssuerOutlives(def, slot, ca, now, notices);
             }
@@ -139,19 +170,25 @@ public final class Issuance {
         output.put(def.truststore().fileName(), KeystoreCodec.encodeKeeping(existing.output().get(def.truststore().fileName()),
             def.truststore().format(), new StoreContent(trustEntries), pw));
         if (existing.referencedPassword() == null) {
-            output.put("password", password.getBytes(StandardCharsets.UTF_8));
+            output.put(RecordKey.PASSWORD.key(), password.getBytes(StandardCharsets.UTF_8));
         }
-        output.put("ca.crt", Pem.encode(unique(issuerTrust)).getBytes(StandardCharsets.UTF_8));
+        output.put(RecordKey.CA_CRT.key(), Pem.encode(unique(issuerTrust)).getBytes(StandardCharsets.UTF_8));
         KeyAndChain tls = material.get(SlotName.TLS);
         if (tls != null) {
             output.put("tls.crt", Pem.encode(tls.chain()).getBytes(StandardCharsets.UTF_8));
             output.put("tls.key", keepPemKey(existing.output().get("tls.key"), tls.key()));
         }
 
-        Map<String, byte[]> internalRecord = stable.slot == null ? new LinkedHashMap<>(existing.internalRecord())
-            : internalRecordData(stable, material.get(stable.slot), existing.internalRecord());
-        // a recorded key is never dropped, even when no slot uses it now; the password is the one in use
-        internalRecord.put(RECORD_PASSWORD, password.getBytes(StandardCharsets.UTF_8));
+        // a recorded stable key is never dropped, even when no slot uses it now; the password is the one in use, and
+        // the one the stores were written with stays beside it until the stores are rewritten with the new one
+        InternalKeyRecord.Entry stableEntry = stable.slot == null ? record.stable()
+            : entry(record.stable(), material.get(stable.slot));
+        String stableRole = stable.slot == null ? record.stableRole() : stable.slot.key();
+        InternalKeyRecord.Entry primaryEntry = primaryKeptInRecord(def)
+            ? entry(record.primary(), material.get(SlotName.PRIMARY)) : null;
+        String previous = recordedPassword.filter(p -> !p.equals(password)).orElse(readWithFormer);
+        Map<String, byte[]> internalRecord = new LinkedHashMap<>(
+            new InternalKeyRecord(stableEntry, stableRole, primaryEntry, caCopy, password, previous).data());
 
         // imported certificates are not ours to renew: a past renewal time must not make us spin
         Instant next = reports.values().stream().map(SlotReport::renewalTime).filter(t -> t.isAfter(now))
@@ -239,33 +276,80 @@ public final class Issuance {
     private record StableKey(SlotName slot, KeyAndChain recorded, String recordedRole) {
     }
 
-    private StableKey stableKey(SetDefinition def, Map<String, byte[]> record) throws Problem.Raised {
+    private StableKey stableKey(SetDefinition def, InternalKeyRecord record, String recordName) throws Problem.Raised {
         SlotName slot = def.slot(SlotName.INTERNAL).isPresent() ? SlotName.INTERNAL
             : def.slot(SlotName.PRIMARY).isPresent() ? SlotName.PRIMARY : null;
-        if (!record.containsKey(RECORD_KEY) && !record.containsKey(RECORD_CERT)) {
+        if (record.stable() == null) {
             return new StableKey(slot, null, null); // no key recorded yet (the record may hold only the password)
         }
-        String secret = SetDefinition.internalSecretName(def.secretName());
-        KeyAndChain recorded;
-        try {
-            recorded = new KeyAndChain(Pem.privateKey(record.get(RECORD_KEY) == null ? new byte[0] : record.get(RECORD_KEY)),
-                Pem.certificates(record.get(RECORD_CERT) == null ? new byte[0] : record.get(RECORD_CERT)));
-        } catch (Pem.PemException e) {
-            // the record is the only copy that must never be lost: refuse rather than replace it
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " (the internal key record) "
-                + e.getMessage() + "; restore it from a backup").raise();
-        }
-        String role = record.get(RECORD_ROLE) == null ? SlotName.INTERNAL.key()
-            : new String(record.get(RECORD_ROLE), StandardCharsets.UTF_8);
-        return new StableKey(slot, recorded, role);
+        return new StableKey(slot, parseRecorded(record.stable(), recordName, "internal key record"), record.stableRole());
     }
 
-    private Map<String, byte[]> internalRecordData(StableKey stable, KeyAndChain kc, Map<String, byte[]> before) {
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        data.put(RECORD_KEY, keepPemKey(before.get(RECORD_KEY), kc.key()));
-        data.put(RECORD_CERT, Pem.encode(kc.chain()).getBytes(StandardCharsets.UTF_8));
-        data.put(RECORD_ROLE, stable.slot.key().getBytes(StandardCharsets.UTF_8));
-        return data;
+    /** A key from the record; the record is the one copy that must never be lost: refuse rather than replace it. */
+    private static KeyAndChain parseRecorded(InternalKeyRecord.Entry entry, String recordName, String what)
+        throws Problem.Raised {
+        try {
+            return new KeyAndChain(Pem.privateKey(entry.key() == null ? new byte[0] : entry.key()),
+                Pem.certificates(entry.chain() == null ? new byte[0] : entry.chain()));
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + recordName + " (the " + what + ") "
+                + e.getMessage() + "; restore it from a backup").raise();
+        }
+    }
+
+    /**
+     * Whether the primary key has a home in the record of its own: it keeps its key (rotationPolicy
+     * Never) and does not stand in for internal (then it is the record's main key).
+     */
+    static boolean primaryKeptInRecord(SetDefinition def) {
+        return def.slot(SlotName.INTERNAL).isPresent() && def.slot(SlotName.PRIMARY)
+            .filter(p -> p.rotationPolicy() == RotationPolicy.Never && p.spec().importFrom == null).isPresent();
+    }
+
+    private static InternalKeyRecord.Entry entry(InternalKeyRecord.Entry before, KeyAndChain kc) {
+        return new InternalKeyRecord.Entry(keepPemKey(before == null ? null : before.key(), kc.key()),
+            Pem.encode(kc.chain()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * No two slots share a key pair. The key that never changes keeps it, then a recorded primary
+     * key; any other slot found holding one of theirs (e.g. primary after a migration whose output
+     * was never written) gets a new key pair, which is said. Imported keys are the user's choice.
+     */
+    private void distinctKeys(SetDefinition def, StableKey stable, Map<SlotName, Optional<KeyAndChain>> currents,
+                              Map<SlotName, Decision> decisions, CertificateAuthority ca, List<String> notices) {
+        List<SlotName> order = new ArrayList<>();
+        if (stable.slot != null) {
+            order.add(stable.slot);
+        }
+        for (SlotName n : List.of(SlotName.PRIMARY, SlotName.INTERNAL, SlotName.TLS)) {
+            if (decisions.containsKey(n) && !order.contains(n)) {
+                order.add(n);
+            }
+        }
+        List<PrivateKey> taken = new ArrayList<>();
+        for (SlotName n : order) {
+            Decision d = decisions.get(n);
+            SlotDefinition slot = def.slot(n).orElseThrow();
+            byte[] encoded = d.material.key().getEncoded();
+            boolean clash = taken.stream().anyMatch(k -> Arrays.equals(k.getEncoded(), encoded));
+            if (clash && slot.spec().importFrom == null && n != stable.slot) {
+                boolean migration = n == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
+                    && Arrays.equals(stable.recorded.key().getEncoded(), encoded);
+                String notice = migration ? PRIMARY_BECAME_INTERNAL : "The " + n.key() + " slot " + SHARED_KEY_REPLACED;
+                if (!notices.contains(notice)) {
+                    notices.add(notice);
+                }
+                d = new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
+                decisions.put(n, d);
+            } else if (n == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
+                && currents.get(n).filter(c -> KeyMatch.matches(stable.recorded.key(), c.certificate().getPublicKey()))
+                    .isPresent() && !notices.contains(PRIMARY_BECAME_INTERNAL)) {
+                // the output still shows the migration's first step: primary already has its new key in the record
+                notices.add(PRIMARY_BECAME_INTERNAL);
+            }
+            taken.add(d.material.key());
+        }
     }
 
     // ---- per slot ----
@@ -273,7 +357,11 @@ public final class Issuance {
     private record Decision(KeyAndChain material, SlotAction action) {
     }
 
-    private Decision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable,
+    /**
+     * @param home the key recorded for this slot in the -internal record (the stable key, or primary
+     *             kept for rotationPolicy Never), or null
+     */
+    private Decision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable, KeyAndChain home,
                             CertificateAuthority ca, Instant now, String rotationToken, List<String> notices,
                             Map<SlotName, Imported> imports)
         throws Problem.Raised {
@@ -312,6 +400,10 @@ public final class Issuance {
             // the migration of api.md: the old primary key became internal; primary gets a fresh one
             notices.add(PRIMARY_BECAME_INTERNAL);
             return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
+        } else if (home != null && KeyType.of(home.certificate().getPublicKey()).equals(slot.keyType())) {
+            // primary kept for rotationPolicy Never: its recorded key wins over whatever the output holds
+            key = home.key();
+            newKey = false;
         } else if (current.isPresent() && KeyType.of(current.get().certificate().getPublicKey()).equals(slot.keyType())) {
             key = current.get().key();
             newKey = false;
@@ -340,8 +432,8 @@ public final class Issuance {
         }
 
         Optional<KeyAndChain> certSource = current.filter(c -> KeyMatch.matches(key, c.certificate().getPublicKey()));
-        if (certSource.isEmpty() && isStable && stable.recorded != null) {
-            certSource = Optional.of(stable.recorded);
+        if (certSource.isEmpty() && home != null && KeyMatch.matches(key, home.certificate().getPublicKey())) {
+            certSource = Optional.of(home);
         }
         if (certSource.isPresent() && stillGood(slot, certSource.get(), ca, now)) {
             return new Decision(new KeyAndChain(key, certSource.get().chain()), SlotAction.KEPT);
@@ -351,7 +443,7 @@ public final class Issuance {
             return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
         }
         return new Decision(issue(slot, ca, certSource.map(c -> c.certificate().getPublicKey())
-            .orElseGet(() -> publicKeyOf(key, stable)), key), SlotAction.RENEWED);
+            .orElseGet(() -> publicKeyOf(key, home)), key), SlotAction.RENEWED);
     }
 
     private PrivateKey stableRecordedKey(SlotDefinition slot, StableKey stable, List<String> notices) throws Problem.Raised {
@@ -368,9 +460,9 @@ public final class Issuance {
         return stable.recorded.key();
     }
 
-    private java.security.PublicKey publicKeyOf(PrivateKey key, StableKey stable) {
-        if (stable.recorded != null && KeyMatch.matches(key, stable.recorded.certificate().getPublicKey())) {
-            return stable.recorded.certificate().getPublicKey();
+    private java.security.PublicKey publicKeyOf(PrivateKey key, KeyAndChain home) {
+        if (home != null && KeyMatch.matches(key, home.certificate().getPublicKey())) {
+            return home.certificate().getPublicKey();
         }
         throw new IllegalStateException("no certificate carries the public key to renew");
     }

@@ -11,6 +11,8 @@ public record Problem(String reason, String message) {
     public static final String BAD_INPUT = "BadInput";
     public static final String ISSUER_NOT_READY = "IssuerNotReady";
     public static final String INTERNAL_KEY_IMMUTABLE = "InternalKeyImmutable";
+    /** Anything else went wrong (a bug, a library failure): the log has the stack trace. */
+    public static final String INTERNAL_ERROR = "InternalError";
 
     public static Problem invalidSpec(String field, String message) {
         return new Problem(INVALID_SPEC, field + ": " + message);

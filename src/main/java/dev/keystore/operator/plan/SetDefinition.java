@@ -78,6 +78,7 @@ public record SetDefinition(String name, String namespace, String secretName, Se
     public static SetDefinition of(KeystoreSet set) throws Problem.Raised {
         KeystoreSetSpec spec = set.getSpec();
         String name = set.getMetadata().getName();
+        Names.checkSetName(name);
         if (spec == null) {
             throw Problem.invalidSpec("spec", "is required").raise();
         }

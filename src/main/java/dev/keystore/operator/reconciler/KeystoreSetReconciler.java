@@ -139,12 +139,17 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
     /**
      * A Secret the operator wrote for a set, that no other set reads ({@code readers}: the sets that
      * reference it): its creation is the operator's own write (or the informer's first listing),
-     * and that set was reconciled anyway.
+     * and that set was reconciled anyway. Not so a record of the set under another name (records
+     * are found by label, so it may be a second record of a role: a conflict to report).
      */
     static boolean writtenForItsOwnSet(Secret secret, List<KeystoreSet> readers) {
         var labels = secret.getMetadata().getLabels();
         String owner = labels == null || !ManagedSecret.MANAGED_BY.equals(labels.get(ManagedSecret.MANAGED_BY_LABEL)) ? null
             : labels.get(ManagedSecret.SET_LABEL);
+        if (owner != null && readers.isEmpty() && labels.containsKey(ManagedSecret.RECORD_LABEL)
+            && !labels.containsKey(ManagedSecret.REPLACING_LABEL)) {
+            return false; // a record under a name the set does not give its records (e.g. a restored backup): look at it
+        }
         return owner != null && readers.stream().allMatch(set -> owner.equals(set.getMetadata().getName()));
     }
 

@@ -9,6 +9,9 @@ import dev.keystore.operator.config.Snippets;
 import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.dependent.CaSecret;
+import dev.keystore.operator.dependent.FaultHook;
+import dev.keystore.operator.plan.ExistingState;
+import dev.keystore.operator.plan.RecordRole;
 import dev.keystore.operator.dependent.InternalKeySecret;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.OutputSecret;
@@ -52,6 +55,7 @@ public final class KeystoreSetSync {
     private final Clock clock;
     private final Issuance issuance;
     private final EventRecorder events;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KeystoreSetSync.class);
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random) {
         this(client, clock, random, KeySource.generating(random));
@@ -71,9 +75,16 @@ public final class KeystoreSetSync {
     public Result reconcile(KeystoreSet set) {
         KeystoreSetStatus previous = set.getStatus() == null ? new KeystoreSetStatus() : set.getStatus();
         try {
+            FaultHook.beforeReconcile(set.getMetadata().getName());
             return issue(set, previous);
         } catch (Problem.Raised e) {
-            return failed(set, previous, e.problem());
+            return failed(set, previous, e.problem(), RETRY_AFTER_PROBLEM);
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                throw (VirtualMachineError) t; // out of memory: nothing sensible is left to do here
+            }
+            LOG.warnf(t, "KeystoreSet %s/%s: reconcile failed", set.getMetadata().getNamespace(), set.getMetadata().getName());
+            return failed(set, previous, InternalErrors.problem(t), InternalErrors.backoff(previous.conditions, clock));
         }
     }
 
@@ -81,21 +92,37 @@ public final class KeystoreSetSync {
         SetDefinition def = SetDefinition.of(set);
         Map<String, byte[]> snippets = Snippets.files(def); // a value no snippet can hold is refused before any write
         String ns = set.getMetadata().getNamespace();
-        ClusterInputs inputs = new ClusterInputs(client, ns);
-        String caName = SetDefinition.caSecretName(def.secretName());
-        String internalName = SetDefinition.internalSecretName(def.secretName());
+        String previousName = previous.secretName != null && !previous.secretName.equals(def.secretName())
+            ? previous.secretName : null;
+        ClusterInputs inputs = new ClusterInputs(client, ns, def.name(), previousName);
+        // a Secret replacement (type change) a crash interrupted is finished before anything is read
+        if (ManagedSecret.recover(client, inputs.secretsOfSet(def.name()))) {
+            LOG.infof("KeystoreSet %s/%s: finished a Secret replacement an earlier run left half done", ns, def.name());
+            inputs = new ClusterInputs(client, ns, def.name(), previousName);
+        }
+        Map<SlotName, String> rotations = rotationRequests(set, previous);
+        ExistingState existing = Inputs.gather(def, inputs, rotations);
+        String caName = existing.recordName(RecordRole.CA, def.secretName());
+        String internalName = existing.recordName(RecordRole.INTERNAL, def.secretName());
         for (String name : List.of(def.secretName(), caName, internalName)) {
-            Optional<Secret> existing = inputs.secretObject(name);
-            if (existing.isPresent() && !ManagedSecret.isOurs(existing.get(), set)) {
+            Optional<Secret> found = inputs.secretObject(name);
+            if (found.isPresent() && !ManagedSecret.isOurs(found.get(), set)) {
                 throw new Problem(Problem.SECRET_CONFLICT, "Secret " + name + " already exists and is not managed by "
                     + "this KeystoreSet (labels " + ManagedSecret.MANAGED_BY_LABEL + "=" + ManagedSecret.MANAGED_BY + ", "
                     + ManagedSecret.SET_LABEL + "=" + def.name() + "); it was left untouched").raise();
             }
         }
-        Map<SlotName, String> rotations = rotationRequests(set, previous);
-        Outcome outcome = issuance.run(def, Inputs.gather(def, inputs, rotations));
+        // spec.secretName renamed: the new output is written from the old one (same keys, same bytes where unchanged)
+        Optional<Secret> renamedFrom = previousName == null || inputs.secretObject(def.secretName()).isPresent()
+            ? Optional.empty() : inputs.secretObject(previousName).filter(s -> ManagedSecret.isOurs(s, set));
+        if (renamedFrom.isPresent()) {
+            existing = new ExistingState(ManagedSecret.decode(renamedFrom.get()), existing.caRecord(), existing.internalRecord(),
+                existing.referencedPassword(), existing.externalCa(), existing.extraTrusted(), existing.rotationRequests(),
+                existing.imports(), existing.recordNames());
+        }
+        Outcome outcome = issuance.run(def, existing);
 
-        // the internal key record first: it is the one copy that must never be lost
+        // the records first: they are the copies that must never be lost, and the output is rebuilt from them
         if (outcome.internalRecord() != null) {
             new InternalKeySecret().apply(client, set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
         }
@@ -107,6 +134,11 @@ public final class KeystoreSetSync {
         output.putAll(snippets);
         boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
             inputs.secretObject(def.secretName()));
+        if (renamedFrom.isPresent()) {
+            events.normal(set, "SecretRenamed", "spec.secretName changed from " + previousName + " to " + def.secretName()
+                + ": Secret " + def.secretName() + " was written with the same keys and CA; Secret " + previousName
+                + " was left in place (pods may still mount it): delete it when nothing uses it");
+        }
 
         // A new set's first issuance is told by one Issued Event (it names the slots); its new CA is part
         // of that and not told apart: a new set costs three Secrets, its status and one Event.
@@ -154,7 +186,7 @@ public final class KeystoreSetSync {
         return new Result(status, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait, changed);
     }
 
-    private Result failed(KeystoreSet set, KeystoreSetStatus previous, Problem problem) {
+    private Result failed(KeystoreSet set, KeystoreSetStatus previous, Problem problem, Duration retry) {
         Condition ready = new ConditionBuilder().withType("Ready").withStatus("False").withReason(problem.reason())
             .withMessage(problem.message()).withObservedGeneration(set.getMetadata().getGeneration()).build();
         boolean news = previous.conditions == null || previous.conditions.stream().noneMatch(c -> "Ready".equals(c.getType())
@@ -174,9 +206,10 @@ public final class KeystoreSetSync {
         status.conditions = Conditions.merge(previous.conditions, clock, ready, new ConditionBuilder().withType("Issuing")
             .withStatus(waiting ? "True" : "False").withReason(waiting ? "WaitingForInput" : "Blocked")
             .withMessage(waiting ? "Will issue as soon as this is resolved: " + problem.message()
+                : Problem.INTERNAL_ERROR.equals(problem.reason()) ? "Trying again in " + retry.toSeconds() + "s"
                 : "Nothing is issued until the spec or input is fixed")
             .withObservedGeneration(set.getMetadata().getGeneration()).build());
-        return new Result(status, RETRY_AFTER_PROBLEM, false);
+        return new Result(status, retry, false);
     }
 
     /** Annotation tokens not yet acted on (a token is acted on once and recorded in status). */

@@ -41,10 +41,23 @@ public final class TrustBundleSync {
 
     public Result reconcile(TrustBundle bundle) {
         TrustBundleStatus previous = bundle.getStatus() == null ? new TrustBundleStatus() : bundle.getStatus();
+        Problem p;
+        Duration retry = KeystoreSetSync.RETRY_AFTER_PROBLEM;
         try {
+            dev.keystore.operator.dependent.FaultHook.beforeReconcile(bundle.getMetadata().getName());
             return assemble(bundle, previous);
         } catch (Problem.Raised e) {
-            Problem p = e.problem();
+            p = e.problem();
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                throw (VirtualMachineError) t;
+            }
+            org.jboss.logging.Logger.getLogger(TrustBundleSync.class).warnf(t, "TrustBundle %s/%s: reconcile failed",
+                bundle.getMetadata().getNamespace(), bundle.getMetadata().getName());
+            p = InternalErrors.problem(t);
+            retry = InternalErrors.backoff(previous.conditions, clock);
+        }
+        {
             boolean news = previous.conditions == null || previous.conditions.stream().noneMatch(c -> "Ready".equals(c.getType())
                 && "False".equals(c.getStatus()) && Objects.equals(c.getMessage(), p.message()));
             if (news) {
@@ -56,7 +69,7 @@ public final class TrustBundleSync {
             status.entries = previous.entries;
             status.conditions = Conditions.merge(previous.conditions, clock, new ConditionBuilder().withType("Ready").withStatus("False")
                 .withReason(p.reason()).withMessage(p.message()).build());
-            return new Result(status, KeystoreSetSync.RETRY_AFTER_PROBLEM, false);
+            return new Result(status, retry, false);
         }
     }
 

@@ -485,12 +485,31 @@ class IssuanceTest {
     }
 
     @Test
+    void aLostCaRecordComesBackFromItsCopyInTheInternalRecord() throws Exception {
+        KeystoreSet set = threeSlots("lost3");
+        Outcome o1 = first(set);
+        ExistingState onlyRecord = new ExistingState(Map.of(), Map.of(), o1.internalRecord(), null, null, List.of(),
+            Map.of());
+        Outcome o2 = run(set, T0.plus(Duration.ofDays(3)), onlyRecord);
+        assertSameBytes(o1.caRecord(), o2.caRecord(), "CA record");
+        assertArrayEquals(o1.output().get("ca.crt"), o2.output().get("ca.crt"));
+        assertTrue(o2.notices().contains(Issuance.CA_RESTORED), o2.notices().toString());
+        for (SlotName n : List.of(SlotName.PRIMARY, SlotName.INTERNAL)) {
+            assertTrue(sameKey(entry(o1, n.key() + ".p12", n.key()).key(), entry(o2, n.key() + ".p12", n.key()).key()), n.key());
+        }
+    }
+
+    @Test
     void theInternalKeySurvivesLosingTheOutputAndTheCa() throws Exception {
         KeystoreSet set = threeSlots("lost2");
         Outcome o1 = first(set);
         PrivateKey internalKey = entry(o1, "internal.p12", "internal").key();
 
-        ExistingState onlyRecord = new ExistingState(Map.of(), Map.of(), o1.internalRecord(), null, null, List.of(),
+        // a record of an older release: no copy of the CA in it
+        Map<String, byte[]> oldRecord = new HashMap<>(o1.internalRecord());
+        oldRecord.remove("ca.crt");
+        oldRecord.remove("ca.key");
+        ExistingState onlyRecord = new ExistingState(Map.of(), Map.of(), oldRecord, null, null, List.of(),
             Map.of());
         Outcome o2 = run(set, T0.plus(Duration.ofDays(3)), onlyRecord);
 

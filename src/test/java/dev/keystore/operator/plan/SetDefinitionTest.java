@@ -62,6 +62,23 @@ class SetDefinitionTest {
         assertTrue(problem.message().startsWith(field + ":"), "expected field " + field + " in: " + problem.message());
     }
 
+    // ---- the set's name ----
+
+    @Test
+    void aSetNameThatCannotBeALabelValueIsRefusedNamingMetadataName() throws Exception {
+        KeystoreSet ok = set("a".repeat(63));
+        ok.getSpec().tls = new SlotSpec();
+        assertEquals("a".repeat(63), SetDefinition.of(ok).name());
+
+        KeystoreSet tooLong = set("a".repeat(64));
+        tooLong.getSpec().tls = new SlotSpec();
+        assertNames(invalid(tooLong), "metadata.name");
+
+        KeystoreSet malformed = set("Web_1");
+        malformed.getSpec().tls = new SlotSpec();
+        assertNames(invalid(malformed), "metadata.name");
+    }
+
     // ---- defaults ----
 
     @Test
