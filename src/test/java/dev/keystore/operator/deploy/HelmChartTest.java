@@ -203,6 +203,28 @@ class HelmChartTest {
     }
 
     @Test
+    void hostNetworkHttpPortAndExtraEnvAreOptionalValues() {
+        PodSpec defaults = OperatorChart.render(NS).one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertNull(defaults.getHostNetwork());
+        assertEquals("8080", env(defaults.getContainers().get(0), "QUARKUS_HTTP_PORT").orElseThrow().getValue());
+        assertEquals("metadata.name", env(defaults.getContainers().get(0), "POD_NAME").orElseThrow().getValueFrom()
+            .getFieldRef().getFieldPath(), "the leader election identity is the pod's name");
+
+        PodSpec onNode = OperatorChart.render(NS, Map.of("hostNetwork", "true", "httpPort", "18080",
+            "extraEnv[0].name", "KUBERNETES_SERVICE_PORT", "extraEnv[0].value", "6443",
+            "extraEnv[1].name", "NODE", "extraEnv[1].valueFrom.fieldRef.fieldPath", "spec.nodeName"))
+            .one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertTrue(onNode.getHostNetwork());
+        assertEquals("ClusterFirstWithHostNet", onNode.getDnsPolicy());
+        Container c = onNode.getContainers().get(0);
+        assertEquals(18080, c.getPorts().get(0).getContainerPort());
+        assertEquals("18080", env(c, "QUARKUS_HTTP_PORT").orElseThrow().getValue());
+        assertEquals("http", c.getReadinessProbe().getHttpGet().getPort().getStrVal());
+        assertEquals("6443", env(c, "KUBERNETES_SERVICE_PORT").orElseThrow().getValue(), "a number becomes a string");
+        assertEquals("spec.nodeName", env(c, "NODE").orElseThrow().getValueFrom().getFieldRef().getFieldPath());
+    }
+
+    @Test
     void metricsServiceSelectsTheOperatorPodAndTheServiceMonitorIsOptional() {
         Rendered rendered = OperatorChart.render(NS);
         Service service = rendered.one(Service.class);
