@@ -104,7 +104,8 @@ public final class PodCluster {
     public synchronized String operatorImage() {
         if (!imageBuilt) {
             long started = System.nanoTime();
-            Run build = run(Duration.ofMinutes(40), Map.of("DOCKER_BUILDKIT", "0"), env.get("DOCKER"), "build",
+            Run build = run(Duration.ofMinutes(40), Map.of("DOCKER_BUILDKIT", "0", "DOCKER_HOST", env.get("DOCKER_HOST")),
+                env.get("DOCKER"), "build",
                 "--network", "host", "--build-arg", "BUILD_IMAGE=" + BUILD_IMAGE,
                 "--build-arg", "RUNTIME_IMAGE=" + RUNTIME_IMAGE, "-t", IMAGE, PROJECT.toString());
             build.orFail("docker build");
@@ -118,7 +119,7 @@ public final class PodCluster {
     public Run docker(String... args) {
         List<String> command = new ArrayList<>(List.of(env.get("DOCKER")));
         command.addAll(List.of(args));
-        return run(Duration.ofMinutes(5), command.toArray(String[]::new));
+        return run(Duration.ofMinutes(5), Map.of("DOCKER_HOST", env.get("DOCKER_HOST")), command.toArray(String[]::new));
     }
 
     public Run kubectl(String... args) {
