@@ -137,7 +137,7 @@ EOF
   local kc="--kubeconfig=$DIR/kubeconfig"
 
   start kube-controller-manager "$BIN/kube-controller-manager" "$kc" \
-    --controllers=serviceaccount-token,serviceaccount,deployment,replicaset,garbagecollector,namespace \
+    --controllers=serviceaccount-token,serviceaccount,deployment,replicaset,garbagecollector,namespace,nodelifecycle \
     --service-account-private-key-file="$DIR/pki/sa.key" --root-ca-file="$DIR/pki/apiserver.crt" \
     --use-service-account-credentials=false --leader-elect=false --port=0 --secure-port=0
   start kube-scheduler "$BIN/kube-scheduler" "$kc" --leader-elect=false --port=0 --secure-port=0
@@ -148,6 +148,8 @@ EOF
     --authorization-mode=AlwaysAllow --eviction-hard= --image-gc-high-threshold=100 --image-gc-low-threshold=99 \
     --root-dir="$DIR/kubelet" --cert-dir="$DIR/kubelet/pki" --volume-plugin-dir="$DIR/kubelet/volume-plugins"
   wait_for "node1 Ready" 120 bash -c "'$BIN/kubectl' $kc get node node1 -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
+  # the kubelet registers the node with a not-ready taint; the node lifecycle controller lifts it
+  wait_for "node1 untainted" 120 bash -c "[[ -z \"\$('$BIN/kubectl' $kc get node node1 -o jsonpath='{.spec.taints}')\" ]]"
   wait_for "a ServiceAccount token" 60 bash -c "'$BIN/kubectl' $kc -n default get serviceaccount default -o jsonpath='{.secrets[0].name}' | grep -q ."
 
   cat >"$DIR/cluster.env" <<EOF

@@ -210,10 +210,15 @@ class HelmChartTest {
         assertEquals("metadata.name", env(defaults.getContainers().get(0), "POD_NAME").orElseThrow().getValueFrom()
             .getFieldRef().getFieldPath(), "the leader election identity is the pod's name");
 
-        PodSpec onNode = OperatorChart.render(NS, Map.of("hostNetwork", "true", "httpPort", "18080",
+        assertNull(OperatorChart.render(NS).one(Deployment.class).getSpec().getStrategy());
+        Deployment onNodeDeployment = OperatorChart.render(NS, Map.of("hostNetwork", "true", "httpPort", "18080",
             "extraEnv[0].name", "KUBERNETES_SERVICE_PORT", "extraEnv[0].value", "6443",
             "extraEnv[1].name", "NODE", "extraEnv[1].valueFrom.fieldRef.fieldPath", "spec.nodeName"))
-            .one(Deployment.class).getSpec().getTemplate().getSpec();
+            .one(Deployment.class);
+        // one port per node: an update replaces the pod instead of starting a second one beside it
+        assertEquals(0, onNodeDeployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal());
+        assertEquals(1, onNodeDeployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
+        PodSpec onNode = onNodeDeployment.getSpec().getTemplate().getSpec();
         assertTrue(onNode.getHostNetwork());
         assertEquals("ClusterFirstWithHostNet", onNode.getDnsPolicy());
         Container c = onNode.getContainers().get(0);
