@@ -120,6 +120,15 @@ class HelmChartTest {
     }
 
     @Test
+    void leaderElectionCanBeAskedForWithOneReplica() {
+        Rendered rendered = OperatorChart.render(NS, Map.of("leaderElection", "true"));
+        assertEquals(1, rendered.one(Deployment.class).getSpec().getReplicas());
+        assertEquals("true", env(operator(rendered), "KEYSTORE_OPERATOR_LEADER_ELECTION_ENABLED").orElseThrow().getValue());
+        assertEquals(OperatorChart.render(NS, Map.of("replicas", "2")).one(Role.class).getRules(),
+            rendered.one(Role.class).getRules(), "the same Lease rules as with more replicas");
+    }
+
+    @Test
     void moreReplicasElectALeaderThroughALeaseInTheReleaseNamespace() {
         Rendered rendered = OperatorChart.render(NS, Map.of("replicas", "2"));
         assertEquals(2, rendered.one(Deployment.class).getSpec().getReplicas());

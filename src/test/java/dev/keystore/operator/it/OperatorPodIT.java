@@ -107,7 +107,7 @@ class OperatorPodIT {
     }
 
     static Map<String, Object> withLeaderElection(int port) {
-        return values(port, "extraEnv[2].name", LEADER_ELECTION, "extraEnv[2].value", "true");
+        return values(port, "leaderElection", "true");
     }
 
     static void createSet(String ns, String name, boolean internal) {
@@ -289,15 +289,13 @@ class OperatorPodIT {
     @Order(4)
     void helmUpgradeToAChangedValueRollsThePod() {
         Pod before = cluster.awaitOneReadyPod(NS, RELEASE, POD_TIMEOUT);
-        Release upgraded = new Helm(OperatorChart.DIR).upgrade().withName(RELEASE).withNamespace(NS)
-            .withKubeConfig(cluster.kubeconfig()).set("extraEnv[2].name", LEADER_ELECTION).set("extraEnv[2].value", "true")
-            .set("image.repository", PodCluster.IMAGE_REPOSITORY).set("image.tag", PodCluster.IMAGE_TAG)
-            .set("hostNetwork", "true").set("httpPort", Integer.toString(PORT))
-            .set("extraEnv[0].name", "KUBERNETES_SERVICE_HOST").set("extraEnv[0].value", "127.0.0.1")
-            .set("extraEnv[1].name", "KUBERNETES_SERVICE_PORT").set("extraEnv[1].value", Integer.toString(cluster.apiPort()))
-            .call();
+        var upgrade = new Helm(OperatorChart.DIR).upgrade().withName(RELEASE).withNamespace(NS)
+            .withKubeConfig(cluster.kubeconfig());
+        withLeaderElection(PORT).forEach(upgrade::set);
+        Release upgraded = upgrade.call();
         assertEquals("deployed", upgraded.getStatus());
         assertEquals("2", upgraded.getRevision());
+        assertNotNull(client.rbac().roles().inNamespace(NS).withName(RELEASE + "-leader-election").get());
         RealCluster.await("a new pod, the old one gone", POD_TIMEOUT, () -> {
             List<Pod> all = client.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", RELEASE).list().getItems();
             return all.size() == 1 && !all.get(0).getMetadata().getName().equals(before.getMetadata().getName())

@@ -84,8 +84,8 @@ public final class PodCluster {
     }
 
     private void down() {
-        client.close();
         run(Duration.ofMinutes(3), "bash", PROJECT.resolve("hack/cluster.sh").toString(), "down", DIR.toString());
+        client.close();
     }
 
     public KubernetesClient client() {
