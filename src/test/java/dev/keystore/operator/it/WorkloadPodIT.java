@@ -1,6 +1,7 @@
 package dev.keystore.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +15,7 @@ import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.WorkloadRollout;
 import dev.keystore.operator.testing.HttpsWorkload;
 import dev.keystore.operator.testing.TlsPeers;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
@@ -57,6 +60,8 @@ class WorkloadPodIT {
     static final String SET = "shop";
     static final String WORKLOAD = "shop";
     static final int PORT = PodCluster.freePort();
+    static final String LIBERTY_NS = "zosconnect";
+    static final int LIBERTY_PORT = PodCluster.freePort();
     static PodCluster cluster;
     static KubernetesClient client;
     static String firstPod;
@@ -72,9 +77,12 @@ class WorkloadPodIT {
         cluster = PodCluster.get();
         client = cluster.client();
         cluster.operatorImage();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        for (String ns : List.of(NS, LIBERTY_NS)) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
         Map<String, Object> values = new java.util.LinkedHashMap<>(cluster.podValues(PodCluster.freePort()));
         values.put("watchNamespaces[0]", NS);
+        values.put("watchNamespaces[1]", LIBERTY_NS);
         cluster.helmInstall(RELEASE, OPERATOR_NS, values);
         cluster.awaitOneReadyPod(OPERATOR_NS, RELEASE, TIMEOUT);
         client.resource(client.getKubernetesSerialization().<HasMetadata>unmarshal("""
@@ -111,7 +119,8 @@ class WorkloadPodIT {
                     - name: KEYSTORE_PASSWORD
                       valueFrom: {secretKeyRef: {name: shop-keystores, key: password}}
                     ports: [{name: https, containerPort: %d}]
-                    readinessProbe: {tcpSocket: {port: https}, periodSeconds: 2}
+                    # the kubelet probes the pod IP unless told: the workload listens on loopback only
+                    readinessProbe: {tcpSocket: {host: 127.0.0.1, port: https}, periodSeconds: 2}
                     securityContext:
                       readOnlyRootFilesystem: true
                       allowPrivilegeEscalation: false
@@ -132,6 +141,7 @@ class WorkloadPodIT {
     static void stop() {
         if (cluster != null) {
             client.apps().deployments().inNamespace(NS).withName(WORKLOAD).delete();
+            client.apps().deployments().inNamespace(LIBERTY_NS).withName("zosconnect").delete();
             Helm.uninstall(RELEASE).withNamespace(OPERATOR_NS).withKubeConfig(cluster.kubeconfig()).call();
         }
     }
@@ -278,5 +288,105 @@ class WorkloadPodIT {
         assertEquals(internalBefore, answer.internalKeySha256(), "the internal key inside the new pod is the one before");
         assertEquals(internalBefore, internalKey(data));
         System.out.printf("[measure] rotate-tls to the new workload pod serving the new certificate: %d ms%n", rolledMs);
+    }
+
+    @Test
+    @Order(4)
+    void openLibertyInAPodServesMutualTlsWithTheEmittedServerXml() throws Exception {
+        if (!Files.isExecutable(LibertyRuntimeIT.WLP.resolve("bin/server"))) {
+            throw new IllegalStateException("no Open Liberty in " + LibertyRuntimeIT.WLP + ": run hack/install-openliberty.sh");
+        }
+        for (HasMetadata item : client.load(Files.newInputStream(PodCluster.PROJECT.resolve("examples/liberty-mtls.yaml")))
+            .items()) {
+            client.resource(item).create();
+        }
+        RealCluster.await("the server set's Secret", TIMEOUT,
+            () -> client.secrets().inNamespace(LIBERTY_NS).withName("zosconnect-server-keystores").get() != null);
+        RealCluster.await("the client set's Secret", TIMEOUT,
+            () -> client.secrets().inNamespace(LIBERTY_NS).withName("zosconnect-client-keystores").get() != null);
+        // the product's own server.xml: the endpoint, and the operator's snippet included from the mounted Secret
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("zosconnect-server").withNamespace(LIBERTY_NS)
+            .endMetadata().addToData("server.xml", """
+                <server>
+                    <featureManager>
+                        <feature>servlet-6.0</feature>
+                        <feature>transportSecurity-1.0</feature>
+                    </featureManager>
+                    <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="-1" httpsPort="%d"/>
+                    <include location="/config/resources/security/server.xml"/>
+                </server>
+                """.formatted(LIBERTY_PORT)).build()).create();
+        client.resource(client.getKubernetesSerialization().<HasMetadata>unmarshal("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: zosconnect, namespace: %s}
+            spec:
+              replicas: 1
+              strategy: {type: Recreate}
+              selector: {matchLabels: {app: zosconnect}}
+              template:
+                metadata: {labels: {app: zosconnect}}
+                spec:
+                  hostNetwork: true
+                  terminationGracePeriodSeconds: 5
+                  securityContext: {runAsUser: 1001, runAsNonRoot: true}
+                  containers:
+                  - name: liberty
+                    image: %s
+                    imagePullPolicy: Never
+                    command: [/bin/sh, -c, "mkdir -p /tmp/usr/servers/zosconnect && cp /server/server.xml /tmp/usr/servers/zosconnect/ && exec /opt/wlp/bin/server run zosconnect"]
+                    env:
+                    - {name: WLP_USER_DIR, value: /tmp/usr}
+                    - name: KEYSTORE_PASSWORD
+                      valueFrom: {secretKeyRef: {name: zosconnect-server-keystores, key: password}}
+                    readinessProbe: {tcpSocket: {host: 127.0.0.1, port: %d}, periodSeconds: 2}
+                    securityContext:
+                      readOnlyRootFilesystem: true
+                      allowPrivilegeEscalation: false
+                      capabilities: {drop: [ALL]}
+                    volumeMounts:
+                    - {name: security, mountPath: /config/resources/security, readOnly: true}
+                    - {name: server, mountPath: /server, readOnly: true}
+                    - {name: wlp, mountPath: /opt/wlp, readOnly: true}
+                    - {name: tmp, mountPath: /tmp}
+                  volumes:
+                  - name: security
+                    secret: {secretName: zosconnect-server-keystores}
+                  - name: server
+                    configMap: {name: zosconnect-server}
+                  - name: wlp
+                    hostPath: {path: %s, type: Directory}
+                  - name: tmp
+                    emptyDir: {}
+            """.formatted(LIBERTY_NS, PodCluster.RUNTIME_IMAGE, LIBERTY_PORT, LibertyRuntimeIT.WLP))).create();
+        long started = System.nanoTime();
+        Pod pod;
+        try {
+            RealCluster.await("the Liberty pod Ready", TIMEOUT, () -> client.pods().inNamespace(LIBERTY_NS)
+                .withLabel("app", "zosconnect").list().getItems().stream().anyMatch(PodCluster::ready));
+            pod = client.pods().inNamespace(LIBERTY_NS).withLabel("app", "zosconnect").list().getItems().get(0);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + cluster.describe(LIBERTY_NS), e);
+        }
+        long readyMs = (System.nanoTime() - started) / 1_000_000;
+
+        Map<String, byte[]> clientSet = ManagedSecret.decode(
+            client.secrets().inNamespace(LIBERTY_NS).withName("zosconnect-client-keystores").get());
+        char[] clientPassword = password(clientSet);
+        KeyStore clientTrust = TlsPeers.load(clientSet.get("clientTrust.p12"), "PKCS12", clientPassword);
+        SSLContext gateway = TlsPeers.context(TlsPeers.load(clientSet.get("clientKey.p12"), "PKCS12", clientPassword),
+            clientPassword, clientTrust);
+        String status = TlsPeers.httpGet(gateway, "localhost", LIBERTY_PORT);
+        assertTrue(status.startsWith("HTTP/1.1 "), status);
+        assertThrows(IOException.class, () -> TlsPeers.httpGet(TlsPeers.context(null, null, clientTrust), "localhost",
+            LIBERTY_PORT), "a client without a certificate must be refused");
+        String id = PodCluster.containerId(pod, "liberty");
+        String log = cluster.logs(id) + cluster.docker("exec", id, "cat", "/tmp/usr/servers/zosconnect/logs/messages.log")
+            .orFail("Liberty's messages.log").output();
+        String serverPassword = new String(password(ManagedSecret.decode(
+            client.secrets().inNamespace(LIBERTY_NS).withName("zosconnect-server-keystores").get())));
+        assertTrue(log.contains("CWWKO0219I") && log.contains("defaultHttpEndpoint-ssl"), "the SSL endpoint: " + log);
+        assertFalse(log.contains(serverPassword), "Liberty's output must not show the password");
+        System.out.printf("[measure] Open Liberty pod created to Ready (HTTPS with client certificates): %d ms%n", readyMs);
     }
 }
