@@ -1,17 +1,23 @@
 # The operator as a JVM image, from the Quarkus fast-jar layout (target/quarkus-app).
 #   docker build -t keystore-operator:0.1.0 .
 # Liveness and readiness are Kubernetes probes (see the Helm chart): no HEALTHCHECK here.
+# The base images are build arguments (the tests build with local Debian images); the defaults are
+# the public images users pull.
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /build
 COPY pom.xml .
+# the dependencies in a layer of their own: a rebuild after a source change downloads nothing again
+RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
 COPY src src
 # render validates its input against the CRDs, packaged from here (see pom.xml)
 COPY deploy/crds deploy/crds
 RUN mvn -B -q package -Dmaven.test.skip=true
 
 # A JRE only: no JDK, no Maven in the image that runs.
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_IMAGE}
 WORKDIR /deployments
 # dependencies first: they change less often than the application
 COPY --from=build /build/target/quarkus-app/lib/ /deployments/lib/

@@ -30,7 +30,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
-{{/* Leader election (a Lease in the release namespace) is on when more than one replica runs. */}}
+{{/* Leader election (a Lease in the release namespace) is on when more than one replica runs, or when asked. */}}
 {{- define "keystore-operator.leaderElection" -}}
-{{- if gt (int .Values.replicas) 1 }}true{{ end }}
+{{- if or (gt (int .Values.replicas) 1) .Values.leaderElection }}true{{ end }}
 {{- end }}

@@ -25,8 +25,14 @@ public final class WorkloadRollout {
     private WorkloadRollout() {
     }
 
-    /** Patches each listed workload whose annotation differs; returns those missing or not patchable. */
-    public static List<String> apply(KubernetesClient client, String namespace, List<WorkloadRef> refs, long revision) {
+    /**
+     * Patches each listed workload whose annotation differs; returns those missing or not patchable.
+     * When the output did not change ({@code outputChanged} false), only a workload already carrying an
+     * older revision is caught up (a restart between the Secret write and the patch); one newly listed
+     * in {@code spec.rollout} is left alone: nothing it mounts changed.
+     */
+    public static List<String> apply(KubernetesClient client, String namespace, List<WorkloadRef> refs, long revision,
+        boolean outputChanged) {
         List<String> missing = new ArrayList<>();
         String value = Long.toString(revision);
         for (WorkloadRef ref : refs) {
@@ -49,7 +55,8 @@ public final class WorkloadRollout {
             }
             PodTemplateSpec template = template(workload, ref.kind);
             Map<String, String> annotations = template.getMetadata() == null ? null : template.getMetadata().getAnnotations();
-            if (annotations != null && value.equals(annotations.get(REVISION_ANNOTATION))) {
+            String current = annotations == null ? null : annotations.get(REVISION_ANNOTATION);
+            if (value.equals(current) || (!outputChanged && current == null)) {
                 continue;
             }
             String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + REVISION_ANNOTATION + "\":\""

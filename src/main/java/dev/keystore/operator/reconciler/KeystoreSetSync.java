@@ -157,7 +157,7 @@ public final class KeystoreSetSync {
             recordWritten(set, def.secretName(), revision, outcome);
         }
         if (set.getSpec().rollout != null && !set.getSpec().rollout.isEmpty()) {
-            List<String> missing = WorkloadRollout.apply(client, ns, set.getSpec().rollout, revision);
+            List<String> missing = WorkloadRollout.apply(client, ns, set.getSpec().rollout, revision, changed);
             if (changed && !missing.isEmpty()) {
                 events.warning(set, "RolloutTargetMissing", "Not rolled (missing, or the patch failed): "
                     + String.join(", ", missing));

@@ -8,7 +8,9 @@ import dev.keystore.operator.testing.OperatorChart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -31,15 +33,17 @@ class DockerfileIT {
         }
     }
 
-    record Stage(String base, String name, List<Instruction> instructions) {
+    /** base: the image with the global ARG defaults filled in; written: as the FROM line has it. */
+    record Stage(String base, String written, String name, List<Instruction> instructions) {
         List<Instruction> all(String keyword) {
             return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
         }
     }
 
-    /** Dockerfile syntax as far as this file needs it: comments, line continuations, FROM ... AS. */
+    /** Dockerfile syntax as far as this file needs it: comments, line continuations, global ARGs, FROM ... AS. */
     static List<Stage> parse(List<String> lines) {
         List<Stage> stages = new ArrayList<>();
+        Map<String, String> globalArgs = new LinkedHashMap<>();
         StringBuilder logical = new StringBuilder();
         List<String> joined = new ArrayList<>();
         for (String line : lines) {
@@ -59,10 +63,17 @@ class DockerfileIT {
         for (String line : joined) {
             String[] parts = line.split("\\s+", 2);
             Instruction instruction = new Instruction(parts[0].toUpperCase(), parts.length > 1 ? parts[1] : "");
-            if (instruction.keyword().equals("FROM")) {
+            if (instruction.keyword().equals("ARG") && stages.isEmpty()) {
+                String[] arg = instruction.arguments().strip().split("=", 2);
+                globalArgs.put(arg[0], arg.length > 1 ? arg[1] : "");
+            } else if (instruction.keyword().equals("FROM")) {
                 List<String> words = instruction.words();
                 String name = words.size() == 3 && words.get(1).equalsIgnoreCase("AS") ? words.get(2) : null;
-                stages.add(new Stage(words.get(0), name, new ArrayList<>()));
+                String base = words.get(0);
+                for (var arg : globalArgs.entrySet()) {
+                    base = base.replace("${" + arg.getKey() + "}", arg.getValue());
+                }
+                stages.add(new Stage(base, words.get(0), name, new ArrayList<>()));
             } else {
                 if (stages.isEmpty()) {
                     throw new AssertionError("instruction before FROM: " + line);
@@ -94,6 +105,15 @@ class DockerfileIT {
         assertTrue(runtime().base().contains("jre"), "the final image is a JRE: " + runtime().base());
         assertTrue(runtime().all("RUN").isEmpty(), "nothing is built or installed in the final stage");
         assertTrue(build().all("RUN").stream().anyMatch(r -> r.arguments().startsWith("mvn ") && r.arguments().contains("package")));
+    }
+
+    @Test
+    void theBaseImagesAreBuildArgumentsWhoseDefaultsArePublicImages() {
+        // the tests build with local images (OperatorImageIT); users get these defaults
+        assertEquals("${BUILD_IMAGE}", build().written());
+        assertEquals("${RUNTIME_IMAGE}", runtime().written());
+        assertEquals("maven:3.9-eclipse-temurin-17", build().base());
+        assertEquals("eclipse-temurin:17-jre", runtime().base());
     }
 
     @Test

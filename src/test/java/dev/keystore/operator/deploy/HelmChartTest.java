@@ -120,6 +120,15 @@ class HelmChartTest {
     }
 
     @Test
+    void leaderElectionCanBeAskedForWithOneReplica() {
+        Rendered rendered = OperatorChart.render(NS, Map.of("leaderElection", "true"));
+        assertEquals(1, rendered.one(Deployment.class).getSpec().getReplicas());
+        assertEquals("true", env(operator(rendered), "KEYSTORE_OPERATOR_LEADER_ELECTION_ENABLED").orElseThrow().getValue());
+        assertEquals(OperatorChart.render(NS, Map.of("replicas", "2")).one(Role.class).getRules(),
+            rendered.one(Role.class).getRules(), "the same Lease rules as with more replicas");
+    }
+
+    @Test
     void moreReplicasElectALeaderThroughALeaseInTheReleaseNamespace() {
         Rendered rendered = OperatorChart.render(NS, Map.of("replicas", "2"));
         assertEquals(2, rendered.one(Deployment.class).getSpec().getReplicas());
@@ -200,6 +209,37 @@ class HelmChartTest {
         assertEquals("http", c.getLivenessProbe().getHttpGet().getPort().getStrVal());
         assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath());
         assertEquals("http", c.getReadinessProbe().getHttpGet().getPort().getStrVal());
+    }
+
+    @Test
+    void hostNetworkHttpPortAndExtraEnvAreOptionalValues() {
+        PodSpec defaults = OperatorChart.render(NS).one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertNull(defaults.getHostNetwork());
+        assertEquals("8080", env(defaults.getContainers().get(0), "QUARKUS_HTTP_PORT").orElseThrow().getValue());
+        assertEquals("metadata.name", env(defaults.getContainers().get(0), "POD_NAME").orElseThrow().getValueFrom()
+            .getFieldRef().getFieldPath(), "the leader election identity is the pod's name");
+
+        assertNull(OperatorChart.render(NS).one(Deployment.class).getSpec().getStrategy());
+        Deployment onNodeDeployment = OperatorChart.render(NS, Map.of("hostNetwork", "true", "httpPort", "18080",
+            "extraEnv[0].name", "KUBERNETES_SERVICE_PORT", "extraEnv[0].value", "6443",
+            "extraEnv[1].name", "NODE", "extraEnv[1].valueFrom.fieldRef.fieldPath", "spec.nodeName"))
+            .one(Deployment.class);
+        // one port per node: an update replaces the pod instead of starting a second one beside it
+        assertEquals(0, onNodeDeployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal());
+        assertEquals(1, onNodeDeployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
+        PodSpec onNode = onNodeDeployment.getSpec().getTemplate().getSpec();
+        assertTrue(onNode.getHostNetwork());
+        assertEquals("ClusterFirstWithHostNet", onNode.getDnsPolicy());
+        Container c = onNode.getContainers().get(0);
+        assertEquals(18080, c.getPorts().get(0).getContainerPort());
+        assertEquals("18080", env(c, "QUARKUS_HTTP_PORT").orElseThrow().getValue());
+        assertEquals("http", c.getReadinessProbe().getHttpGet().getPort().getStrVal());
+        // on the node's network the kubelet probes loopback, never the node's own address
+        assertEquals("127.0.0.1", c.getReadinessProbe().getHttpGet().getHost());
+        assertEquals("127.0.0.1", c.getLivenessProbe().getHttpGet().getHost());
+        assertNull(defaults.getContainers().get(0).getReadinessProbe().getHttpGet().getHost());
+        assertEquals("6443", env(c, "KUBERNETES_SERVICE_PORT").orElseThrow().getValue(), "a number becomes a string");
+        assertEquals("spec.nodeName", env(c, "NODE").orElseThrow().getValueFrom().getFieldRef().getFieldPath());
     }
 
     @Test

@@ -50,17 +50,19 @@ class HelmInstallIT {
         }
     }
 
-    /** The container's environment as the kubelet would give it (fieldRef metadata.namespace resolved). */
+    /** The container's environment as the kubelet would give it (fieldRefs metadata.namespace and .name resolved). */
     static Map<String, String> environment(Container container, String namespace) {
         Map<String, String> env = new HashMap<>();
         for (EnvVar e : container.getEnv()) {
             if (e.getValueFrom() != null) {
-                assertEquals("metadata.namespace", e.getValueFrom().getFieldRef().getFieldPath(), e.getName());
-                env.put(e.getName(), namespace);
+                String field = e.getValueFrom().getFieldRef().getFieldPath();
+                assertTrue(field.equals("metadata.namespace") || field.equals("metadata.name"), e.getName() + ": " + field);
+                env.put(e.getName(), field.equals("metadata.name") ? "keystore-operator-it" : namespace);
             } else {
                 env.put(e.getName(), e.getValue());
             }
         }
+        env.put("QUARKUS_HTTP_PORT", "0"); // a local process beside others: any free port, not the chart's
         return env;
     }
 

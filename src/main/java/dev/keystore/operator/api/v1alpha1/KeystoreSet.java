@@ -14,7 +14,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Secret", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.secretName")
 @AdditionalPrinterColumn(name = "Revision", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.revision")
-@AdditionalPrinterColumn(name = "Expires", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".status.notAfter")
+// a string: kubectl shows a future time in a date column as "<invalid>"
+@AdditionalPrinterColumn(name = "Expires", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.notAfter")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class KeystoreSet extends CustomResource<KeystoreSetSpec, KeystoreSetStatus> implements Namespaced {
     public static final String GROUP = "keystore.dev";
