@@ -84,7 +84,8 @@ public final class TrustAssembly {
         StoreContent content = new StoreContent(new ArrayList<>(entries));
         if (formats.contains(TrustFormat.PKCS12)) {
             output.put(PKCS12_FILE, KeystoreCodec.encodeKeeping(existing.get(PKCS12_FILE), StoreType.PKCS12, content,
-                password.toCharArray()));
+                password.toCharArray(), SetDefinition.pkcs12Profile(bundle.getSpec().target == null ? null
+                    : bundle.getSpec().target.pkcs12Profile)));
         }
         if (formats.contains(TrustFormat.JKS)) {
             output.put(JKS_FILE, KeystoreCodec.encodeKeeping(existing.get(JKS_FILE), StoreType.JKS, content,
