@@ -12,6 +12,7 @@ import dev.keystore.operator.dependent.CaSecret;
 import dev.keystore.operator.dependent.InternalKeySecret;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.OutputSecret;
+import dev.keystore.operator.dependent.SecretMetadataTemplate;
 import dev.keystore.operator.dependent.WorkloadRollout;
 import dev.keystore.operator.plan.CaRotation;
 import dev.keystore.operator.plan.Inputs;
@@ -80,6 +81,11 @@ public final class KeystoreSetSync {
     private Result issue(KeystoreSet set, KeystoreSetStatus previous) throws Problem.Raised {
         SetDefinition def = SetDefinition.of(set);
         Map<String, byte[]> snippets = Snippets.files(def); // a value no snippet can hold is refused before any write
+        var refused = SecretMetadataTemplate.refusal(set.getSpec().secretTemplate);
+        if (refused.isPresent()) {
+            throw Problem.invalidSpec(refused.get()[0], refused.get()[1]).raise();
+        }
+        SecretMetadataTemplate template = SecretMetadataTemplate.of(set.getSpec().secretTemplate);
         String ns = set.getMetadata().getNamespace();
         ClusterInputs inputs = new ClusterInputs(client, ns);
         String caName = SetDefinition.caSecretName(def.secretName());
@@ -105,8 +111,10 @@ public final class KeystoreSetSync {
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
         output.putAll(snippets);
-        boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
-            inputs.secretObject(def.secretName()));
+        Optional<Secret> before = inputs.secretObject(def.secretName());
+        boolean wrote = new OutputSecret().apply(client, set, def.secretName(), output, before, template);
+        // a template change rewrites labels only: no new revision, no rollout
+        boolean changed = wrote && (before.isEmpty() || !ManagedSecret.sameData(ManagedSecret.decode(before.get()), output));
 
         // A new set's first issuance is told by one Issued Event (it names the slots); its new CA is part
         // of that and not told apart: a new set costs three Secrets, its status and one Event.
