@@ -33,7 +33,8 @@ public final class TrustAssembly {
     public record Entry(String alias, String subject, Instant notAfter, String sha256Fingerprint) {
     }
 
-    public record Result(Map<String, byte[]> output, List<Entry> entries, List<String> expiringSoon) {
+    /** @param pem every certificate of the bundle as PEM (what a ca-bundle.pem ConfigMap holds) */
+    public record Result(Map<String, byte[]> output, List<Entry> entries, List<String> expiringSoon, byte[] pem) {
     }
 
     private TrustAssembly() {
@@ -91,9 +92,10 @@ public final class TrustAssembly {
             output.put(JKS_FILE, KeystoreCodec.encodeKeeping(existing.get(JKS_FILE), StoreType.JKS, content,
                 password.toCharArray()));
         }
+        byte[] pem = Pem.encode(entries.stream().map(StoreEntry.TrustedEntry::certificate).toList())
+            .getBytes(StandardCharsets.UTF_8);
         if (formats.contains(TrustFormat.PEM)) {
-            output.put(PEM_FILE, Pem.encode(entries.stream().map(StoreEntry.TrustedEntry::certificate).toList())
-                .getBytes(StandardCharsets.UTF_8));
+            output.put(PEM_FILE, pem);
         }
         if (stores && referencedPassword == null) {
             output.put("password", password.getBytes(StandardCharsets.UTF_8));
@@ -108,6 +110,6 @@ public final class TrustAssembly {
                 expiring.add(e.alias() + " (" + c.getNotAfter().toInstant() + ")");
             }
         }
-        return new Result(output, report, expiring);
+        return new Result(output, report, expiring, pem);
     }
 }
