@@ -15,11 +15,16 @@ import dev.keystore.operator.dependent.DistributedTrust;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.SecretMetadataTemplate;
 import dev.keystore.operator.keystore.Pkcs12Profile;
+import dev.keystore.operator.testing.OperatorChart;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -45,8 +50,22 @@ class SecretTemplateAndDistributionIT {
         cluster = RealCluster.start("SecretTemplateAndDistributionIT");
         client = cluster.client();
         cluster.createNamespace("tpl");
-        operator = cluster.startOperator("SecretTemplateAndDistributionIT",
-            Map.of("KEYSTORE_OPERATOR_TRUST_DISTRIBUTION_ENABLED", "true"));
+        // the operator acts as the chart's ServiceAccount with the chart's ClusterRoles for
+        // trustDistribution.enabled=true: they are enough for everything below
+        String system = "keystore-system";
+        cluster.createNamespace(system);
+        OperatorChart.Rendered chart = OperatorChart.render(system, Map.of("trustDistribution.enabled", "true"));
+        client.resource(chart.one(ServiceAccount.class)).create();
+        chart.all(ClusterRole.class).forEach(role -> client.resource(role).create());
+        chart.all(ClusterRoleBinding.class).forEach(binding -> client.resource(binding).create());
+        Deployment deployment = chart.one(Deployment.class);
+        Map<String, String> env = HelmInstallIT.environment(deployment.getSpec().getTemplate().getSpec().getContainers()
+            .get(0), system);
+        assertEquals("true", env.get("KEYSTORE_OPERATOR_TRUST_DISTRIBUTION_ENABLED"));
+        env.put("KUBERNETES_IMPERSONATE_USERNAME", "system:serviceaccount:" + system + ":"
+            + deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+        env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -Xmx256m -XX:TieredStopAtLevel=1");
+        operator = cluster.startOperator("SecretTemplateAndDistributionIT", env);
     }
 
     @AfterAll
@@ -319,5 +338,7 @@ class SecretTemplateAndDistributionIT {
         assertTrue(client.secrets().inAnyNamespace().withLabel(DistributedTrust.FROM_LABEL, "corp-trust").list()
             .getItems().isEmpty());
         assertFalse(operator.output().contains("Exception"), "the operator logged an exception");
+        assertFalse(operator.output().toLowerCase(java.util.Locale.ROOT).contains("forbidden"),
+            "the chart's rules were not enough");
     }
 }
