@@ -39,3 +39,22 @@ shows a step of a KeystoreSet + TrustBundle scenario fail.
   resourceNames: [keystore-operator]
   verbs: [get, update, patch]
 {{- end }}
+
+{{/*
+trustDistribution.enabled: TrustBundle target.namespaceSelector and target.configMap. Cluster-wide, as
+copies go into other namespaces: namespaces are watched (which match, which accept); Secrets and
+ConfigMaps are written, updated and deleted there (copies, found by label); TrustBundles are watched
+cluster-wide for deletions and patched for the finalizer that keeps a distributing bundle until its
+copies are gone. Exercised by src/test/java/dev/keystore/operator/it/SecretTemplateAndDistributionIT.
+*/}}
+{{- define "keystore-operator.distributionRules" -}}
+- apiGroups: [""]
+  resources: [namespaces]
+  verbs: [get, list, watch]
+- apiGroups: [""]
+  resources: [secrets, configmaps]
+  verbs: [get, list, watch, create, update, delete]
+- apiGroups: [keystore.dev]
+  resources: [trustbundles]
+  verbs: [get, list, watch, patch]
+{{- end }}

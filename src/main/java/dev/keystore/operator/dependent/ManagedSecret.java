@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A Secret the operator writes for a KeystoreSet. It is written only when its data, labels,
@@ -67,12 +68,28 @@ public abstract class ManagedSecret {
 
     /** The Secret as it should be. */
     public Secret desired(HasMetadata set, String name, Map<String, byte[]> data) {
+        return desired(set, name, data, SecretMetadataTemplate.NONE);
+    }
+
+    /** The Secret as it should be, with a template's labels and annotations and the record of their keys. */
+    public Secret desired(HasMetadata set, String name, Map<String, byte[]> data, SecretMetadataTemplate template) {
+        Map<String, String> labels = new LinkedHashMap<>(template.labels());
+        labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+        labels.put(ownerLabel(set), set.getMetadata().getName());
+        Map<String, String> annotations = new LinkedHashMap<>(template.annotations());
+        annotations.putAll(annotations());
+        if (!template.labels().isEmpty()) {
+            annotations.put(SecretMetadataTemplate.LABELS_RECORD, SecretMetadataTemplate.record(template.labels().keySet()));
+        }
+        if (!template.annotations().isEmpty()) {
+            annotations.put(SecretMetadataTemplate.ANNOTATIONS_RECORD,
+                SecretMetadataTemplate.record(template.annotations().keySet()));
+        }
         Map<String, String> encoded = new LinkedHashMap<>();
         data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
         SecretBuilder builder = new SecretBuilder().withNewMetadata().withName(name)
             .withNamespace(set.getMetadata().getNamespace())
-            .addToLabels(MANAGED_BY_LABEL, MANAGED_BY).addToLabels(ownerLabel(set), set.getMetadata().getName())
-            .addToAnnotations(annotations()).endMetadata()
+            .withLabels(labels).withAnnotations(annotations).endMetadata()
             .withType(type()).withData(encoded);
         if (owned()) {
             builder.editMetadata().withOwnerReferences(ownerReference(set)).endMetadata();
@@ -95,7 +112,16 @@ public abstract class ManagedSecret {
      */
     public boolean apply(KubernetesClient client, HasMetadata set, String name, Map<String, byte[]> data,
                          Optional<Secret> existing) {
-        Secret desired = desired(set, name, data);
+        return apply(client, set, name, data, existing, SecretMetadataTemplate.NONE);
+    }
+
+    /**
+     * As above, with a template: its labels and annotations are set, and those it set before but no longer
+     * holds are removed; labels and annotations others put on the Secret are kept.
+     */
+    public boolean apply(KubernetesClient client, HasMetadata set, String name, Map<String, byte[]> data,
+                         Optional<Secret> existing, SecretMetadataTemplate template) {
+        Secret desired = desired(set, name, data, template);
         var secrets = client.secrets().inNamespace(set.getMetadata().getNamespace());
         if (existing.isEmpty()) {
             FaultHook.beforeSecretWrite(set.getMetadata().getName());
@@ -104,17 +130,19 @@ public abstract class ManagedSecret {
         }
         Secret current = existing.get();
         List<OwnerReference> owners = owned() ? List.of(ownerReference(set)) : unowned(current);
+        Map<String, String> labels = merged(current.getMetadata().getLabels(), desired.getMetadata().getLabels(),
+            SecretMetadataTemplate.recorded(current.getMetadata().getAnnotations(), SecretMetadataTemplate.LABELS_RECORD),
+            Set.of());
+        Map<String, String> annotations = merged(current.getMetadata().getAnnotations(),
+            desired.getMetadata().getAnnotations(),
+            SecretMetadataTemplate.recorded(current.getMetadata().getAnnotations(), SecretMetadataTemplate.ANNOTATIONS_RECORD),
+            Set.of(SecretMetadataTemplate.LABELS_RECORD, SecretMetadataTemplate.ANNOTATIONS_RECORD));
         if (sameData(decode(current), data) && Objects.equals(current.getType(), desired.getType())
-            && containsAll(current.getMetadata().getLabels(), desired.getMetadata().getLabels())
-            && containsAll(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
+            && labels.equals(Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of()))
+            && annotations.equals(Optional.ofNullable(current.getMetadata().getAnnotations()).orElse(Map.of()))
             && (owned() ? hasOwner(current, set) : owners.size() == sizeOf(current.getMetadata().getOwnerReferences()))) {
             return false;
         }
-        Map<String, String> labels = new LinkedHashMap<>(Optional.ofNullable(current.getMetadata().getLabels()).orElse(Map.of()));
-        labels.putAll(desired.getMetadata().getLabels());
-        Map<String, String> annotations = new LinkedHashMap<>(
-            Optional.ofNullable(current.getMetadata().getAnnotations()).orElse(Map.of()));
-        annotations.putAll(desired.getMetadata().getAnnotations());
         Secret update = new SecretBuilder(current).editMetadata().withLabels(labels).withAnnotations(annotations)
             .withOwnerReferences(owners).endMetadata().withData(desired.getData()).withStringData(null).build();
         if (!Objects.equals(current.getType(), desired.getType())) {
@@ -204,11 +232,25 @@ public abstract class ManagedSecret {
             .anyMatch(o -> Objects.equals(o.getUid(), set.getMetadata().getUid()));
     }
 
-    private static boolean containsAll(Map<String, String> actual, Map<String, String> wanted) {
-        if (wanted == null || wanted.isEmpty()) {
-            return true;
+    /**
+     * What is there, less what the template put there before (and the record keys) unless still wanted, plus
+     * what is wanted now.
+     */
+    static Map<String, String> merged(Map<String, String> current, Map<String, String> wanted, Set<String> previouslyTemplated,
+                                      Set<String> records) {
+        Map<String, String> result = new LinkedHashMap<>(Optional.ofNullable(current).orElse(Map.of()));
+        for (String key : previouslyTemplated) {
+            if (!wanted.containsKey(key)) {
+                result.remove(key);
+            }
         }
-        return actual != null && wanted.entrySet().stream().allMatch(e -> e.getValue().equals(actual.get(e.getKey())));
+        for (String key : records) {
+            if (!wanted.containsKey(key)) {
+                result.remove(key);
+            }
+        }
+        result.putAll(wanted);
+        return result;
     }
 
     public static boolean sameData(Map<String, byte[]> a, Map<String, byte[]> b) {

@@ -16,21 +16,33 @@ import java.util.List;
 /**
  * The one keystore writer and reader, on the JDK KeyStore. Key password equals store password
  * (WSO2 requires it). PKCS12 keys and certificates are protected with PBES2 (PBKDF2-HMAC-SHA256,
- * AES-256-CBC) and the file has an HMAC-SHA256 MAC, so OpenSSL 3 reads it without -legacy.
+ * AES-256-CBC) and the file has an HMAC-SHA256 MAC, so OpenSSL 3 reads it without -legacy; the
+ * {@link Pkcs12Profile#LEGACY} profile is Bouncy Castle's PKCS12 writer with PBE-SHA1-3DES for keys and
+ * certificates and a SHA-1 MAC.
  */
 public final class KeystoreCodec {
     static final String PKCS12_KEY_PROTECTION = "PBEWithHmacSHA256AndAES_256";
+    /** Bouncy Castle's PKCS12 keystore with 3DES for key bags and for the certificate safe, SHA-1 MAC. */
+    static final String LEGACY_PKCS12_TYPE = "PKCS12-3DES-3DES";
+    private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
     private KeystoreCodec() {
     }
 
     public static byte[] write(StoreType type, StoreContent content, char[] password) {
+        return write(type, content, password, Pkcs12Profile.MODERN);
+    }
+
+    /** @param profile how a PKCS12 is protected; ignored for JKS */
+    public static byte[] write(StoreType type, StoreContent content, char[] password, Pkcs12Profile profile) {
+        boolean legacy = type == StoreType.PKCS12 && profile == Pkcs12Profile.LEGACY;
         try {
-            KeyStore store = KeyStore.getInstance(type.name());
+            KeyStore store = legacy ? KeyStore.getInstance(LEGACY_PKCS12_TYPE, BOUNCY_CASTLE)
+                : KeyStore.getInstance(type.name());
             store.load(null, password);
             for (StoreEntry entry : content.entries()) {
                 if (entry instanceof StoreEntry.KeyEntry key) {
-                    KeyStore.ProtectionParameter protection = type == StoreType.PKCS12
+                    KeyStore.ProtectionParameter protection = type == StoreType.PKCS12 && !legacy
                         ? new KeyStore.PasswordProtection(password, PKCS12_KEY_PROTECTION, null)
                         : new KeyStore.PasswordProtection(password);
                     store.setEntry(key.alias(), new KeyStore.PrivateKeyEntry(key.key(),
@@ -40,7 +52,12 @@ public final class KeystoreCodec {
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            store.store(out, password);
+            if (legacy) {
+                // DER, not Bouncy Castle's default BER: old readers are the point of this profile
+                store.store(new org.bouncycastle.jcajce.PKCS12StoreParameter(out, password, true));
+            } else {
+                store.store(out, password);
+            }
             return out.toByteArray();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot write " + type + " keystore: " + e.getClass().getSimpleName());
@@ -202,7 +219,14 @@ public final class KeystoreCodec {
      * encoding differ, so re-encoding unchanged content would churn), else a new encoding.
      */
     public static byte[] encodeKeeping(byte[] before, StoreType type, StoreContent content, char[] password) {
-        if (before != null && detect(before) == type) {
+        return encodeKeeping(before, type, content, password, Pkcs12Profile.MODERN);
+    }
+
+    /** As above; a PKCS12 written with another profile is re-encoded. */
+    public static byte[] encodeKeeping(byte[] before, StoreType type, StoreContent content, char[] password,
+                                       Pkcs12Profile profile) {
+        if (before != null && detect(before) == type
+            && (type != StoreType.PKCS12 || Pkcs12Profile.of(before).orElse(null) == profile)) {
             try {
                 if (read(type, before, password).sameAs(content)) {
                     return before;
@@ -211,7 +235,7 @@ public final class KeystoreCodec {
                 // a new encoding below
             }
         }
-        return write(type, content, password);
+        return write(type, content, password, profile);
     }
 
     /** The type a file's bytes are in, by magic number: JKS starts with 0xFEEDFEED, PKCS12 with a DER SEQUENCE. */

@@ -161,14 +161,15 @@ public final class Issuance {
         for (SlotDefinition slot : def.slots().values()) {
             KeyAndChain kc = material.get(slot.name());
             StoreContent content = StoreContent.of(new StoreEntry.KeyEntry(slot.alias(), kc.key(), kc.chain()));
-            output.put(slot.fileName(), KeystoreCodec.encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw));
+            output.put(slot.fileName(), KeystoreCodec.encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw,
+                slot.pkcs12Profile()));
         }
         List<X509Certificate> extra = new ArrayList<>(existing.extraTrusted());
         existing.imports().values().stream().filter(i -> i.problem() == null).forEach(i -> extra.addAll(i.caCertificates()));
         List<X509Certificate> trusted = trusted(def, issuerTrust, extra);
         List<StoreEntry> trustEntries = new ArrayList<>(Aliases.assign(trusted));
         output.put(def.truststore().fileName(), KeystoreCodec.encodeKeeping(existing.output().get(def.truststore().fileName()),
-            def.truststore().format(), new StoreContent(trustEntries), pw));
+            def.truststore().format(), new StoreContent(trustEntries), pw, def.truststore().pkcs12Profile()));
         if (existing.referencedPassword() == null) {
             output.put(RecordKey.PASSWORD.key(), password.getBytes(StandardCharsets.UTF_8));
         }

@@ -7,6 +7,7 @@ import dev.keystore.operator.api.v1alpha1.KeyAlgorithm;
 import dev.keystore.operator.api.v1alpha1.KeyUsage;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.KeystoreSetSpec;
+import dev.keystore.operator.api.v1alpha1.Pkcs12ProfileName;
 import dev.keystore.operator.api.v1alpha1.PrivateKeySpec;
 import dev.keystore.operator.api.v1alpha1.RotationPolicy;
 import dev.keystore.operator.api.v1alpha1.SecretKeyRef;
@@ -18,6 +19,7 @@ import dev.keystore.operator.crypto.AlternativeNames;
 import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.IpAddresses;
 import dev.keystore.operator.crypto.KeyType;
+import dev.keystore.operator.keystore.Pkcs12Profile;
 import dev.keystore.operator.keystore.StoreType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +56,8 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         public enum Kind { SELF_SIGNED, CA_SECRET, KEYSTORE_SET }
     }
 
-    public record TruststoreDefinition(String fileName, StoreType format, boolean includeIssuer, List<String> trustBundles) {
+    public record TruststoreDefinition(String fileName, StoreType format, boolean includeIssuer, List<String> trustBundles,
+                                       Pkcs12Profile pkcs12Profile) {
     }
 
     public Optional<SlotDefinition> slot(SlotName name) {
@@ -87,7 +90,7 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         for (SlotName slotName : SlotName.values()) {
             SlotSpec slot = slotName.of(spec);
             if (slot != null) {
-                slots.put(slotName, slot(name, slotName, slot, format));
+                slots.put(slotName, slot(name, slotName, slot, format, pkcs12Profile(slot.pkcs12Profile, spec.pkcs12Profile)));
             }
         }
         if (slots.isEmpty()) {
@@ -151,7 +154,7 @@ public record SetDefinition(String name, String namespace, String secretName, Se
             duration, keyType, null);
     }
 
-    private static SlotDefinition slot(String setName, SlotName name, SlotSpec spec, StoreType setFormat)
+    private static SlotDefinition slot(String setName, SlotName name, SlotSpec spec, StoreType setFormat, Pkcs12Profile pkcs12Profile)
         throws Problem.Raised {
         String field = "spec." + name.key();
         StoreType format = storeType(spec.format, setFormat);
@@ -202,7 +205,8 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         if (profile.keyUsage() == 0) {
             throw Problem.invalidSpec(field + ".usages", "needs at least one key usage such as digitalSignature").raise();
         }
-        return new SlotDefinition(name, alias, fileName, format, keyType, rotation, duration, renewBefore, profile, spec);
+        return new SlotDefinition(name, alias, fileName, format, keyType, rotation, duration, renewBefore, profile, spec,
+            pkcs12Profile);
     }
 
     /** URI or e-mail SANs, each checked; a problem names the field, the value and why. */
@@ -280,7 +284,7 @@ public record SetDefinition(String name, String namespace, String secretName, Se
             }
         }
         return new TruststoreDefinition(fileName, format, t == null || t.includeIssuer == null || t.includeIssuer,
-            List.copyOf(bundles));
+            List.copyOf(bundles), pkcs12Profile(t == null ? null : t.pkcs12Profile, spec.pkcs12Profile));
     }
 
     private static void checkFileName(String field, String fileName) throws Problem.Raised {
@@ -380,6 +384,16 @@ public record SetDefinition(String name, String namespace, String secretName, Se
             c.countries = s.countries;
         }
         return c;
+    }
+
+    /** The first profile given (a slot's, then the set's), else Modern. */
+    public static Pkcs12Profile pkcs12Profile(Pkcs12ProfileName... given) {
+        for (Pkcs12ProfileName name : given) {
+            if (name != null) {
+                return name == Pkcs12ProfileName.Legacy ? Pkcs12Profile.LEGACY : Pkcs12Profile.MODERN;
+            }
+        }
+        return Pkcs12Profile.MODERN;
     }
 
     private static StoreType storeType(StoreFormat format, StoreType fallback) {

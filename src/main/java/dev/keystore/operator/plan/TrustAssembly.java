@@ -33,7 +33,8 @@ public final class TrustAssembly {
     public record Entry(String alias, String subject, Instant notAfter, String sha256Fingerprint) {
     }
 
-    public record Result(Map<String, byte[]> output, List<Entry> entries, List<String> expiringSoon) {
+    /** @param pem every certificate of the bundle as PEM (what a ca-bundle.pem ConfigMap holds) */
+    public record Result(Map<String, byte[]> output, List<Entry> entries, List<String> expiringSoon, byte[] pem) {
     }
 
     private TrustAssembly() {
@@ -84,15 +85,17 @@ public final class TrustAssembly {
         StoreContent content = new StoreContent(new ArrayList<>(entries));
         if (formats.contains(TrustFormat.PKCS12)) {
             output.put(PKCS12_FILE, KeystoreCodec.encodeKeeping(existing.get(PKCS12_FILE), StoreType.PKCS12, content,
-                password.toCharArray()));
+                password.toCharArray(), SetDefinition.pkcs12Profile(bundle.getSpec().target == null ? null
+                    : bundle.getSpec().target.pkcs12Profile)));
         }
         if (formats.contains(TrustFormat.JKS)) {
             output.put(JKS_FILE, KeystoreCodec.encodeKeeping(existing.get(JKS_FILE), StoreType.JKS, content,
                 password.toCharArray()));
         }
+        byte[] pem = Pem.encode(entries.stream().map(StoreEntry.TrustedEntry::certificate).toList())
+            .getBytes(StandardCharsets.UTF_8);
         if (formats.contains(TrustFormat.PEM)) {
-            output.put(PEM_FILE, Pem.encode(entries.stream().map(StoreEntry.TrustedEntry::certificate).toList())
-                .getBytes(StandardCharsets.UTF_8));
+            output.put(PEM_FILE, pem);
         }
         if (stores && referencedPassword == null) {
             output.put("password", password.getBytes(StandardCharsets.UTF_8));
@@ -107,6 +110,6 @@ public final class TrustAssembly {
                 expiring.add(e.alias() + " (" + c.getNotAfter().toInstant() + ")");
             }
         }
-        return new Result(output, report, expiring);
+        return new Result(output, report, expiring, pem);
     }
 }

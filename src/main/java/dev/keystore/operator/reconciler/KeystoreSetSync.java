@@ -15,6 +15,7 @@ import dev.keystore.operator.plan.RecordRole;
 import dev.keystore.operator.dependent.InternalKeySecret;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.OutputSecret;
+import dev.keystore.operator.dependent.SecretMetadataTemplate;
 import dev.keystore.operator.dependent.WorkloadRollout;
 import dev.keystore.operator.plan.CaRotation;
 import dev.keystore.operator.plan.Inputs;
@@ -91,6 +92,11 @@ public final class KeystoreSetSync {
     private Result issue(KeystoreSet set, KeystoreSetStatus previous) throws Problem.Raised {
         SetDefinition def = SetDefinition.of(set);
         Map<String, byte[]> snippets = Snippets.files(def); // a value no snippet can hold is refused before any write
+        var refused = SecretMetadataTemplate.refusal(set.getSpec().secretTemplate);
+        if (refused.isPresent()) {
+            throw Problem.invalidSpec(refused.get()[0], refused.get()[1]).raise();
+        }
+        SecretMetadataTemplate template = SecretMetadataTemplate.of(set.getSpec().secretTemplate);
         String ns = set.getMetadata().getNamespace();
         String previousName = previous.secretName != null && !previous.secretName.equals(def.secretName())
             ? previous.secretName : null;
@@ -132,8 +138,10 @@ public final class KeystoreSetSync {
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
         output.putAll(snippets);
-        boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
-            inputs.secretObject(def.secretName()));
+        Optional<Secret> before = inputs.secretObject(def.secretName());
+        boolean wrote = new OutputSecret().apply(client, set, def.secretName(), output, before, template);
+        // a template change rewrites labels only: no new revision, no rollout
+        boolean changed = wrote && (before.isEmpty() || !ManagedSecret.sameData(ManagedSecret.decode(before.get()), output));
         if (renamedFrom.isPresent()) {
             events.normal(set, "SecretRenamed", "spec.secretName changed from " + previousName + " to " + def.secretName()
                 + ": Secret " + def.secretName() + " was written with the same keys and CA; Secret " + previousName

@@ -3,9 +3,11 @@ package dev.keystore.operator.reconciler;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.api.v1alpha1.TrustSource;
+import dev.keystore.operator.dependent.DistributedTrust;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.plan.TrustAssembly;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,26 +25,41 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Reconciles TrustBundles; a change to any source Secret, ConfigMap or KeystoreSet reassembles the bundle. */
+/**
+ * Reconciles TrustBundles; a change to any source Secret, ConfigMap or KeystoreSet reassembles the bundle.
+ * With distribution on, Namespaces are watched (metadata only), and a distributing bundle carries a finalizer;
+ * a watch of its own sees a bundle marked for deletion or deleted, removes its copies in other namespaces by
+ * label, then the finalizer (the SDK hands a controller without a Cleaner no deletions).
+ */
 @ControllerConfiguration(name = "trustbundle", generationAwareEventProcessing = false)
 public class TrustBundleReconciler implements Reconciler<TrustBundle> {
     static final String SECRETS = "bundle-secrets";
     static final String CONFIG_MAPS = "bundle-config-maps";
     static final String SETS = "bundle-sets";
+    static final String DISTRIBUTING = "bundle-distributing";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TrustBundleReconciler.class);
 
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
     private final KeystoreMetrics metrics;
+    private final boolean distribution;
 
-    public TrustBundleReconciler(KeystoreMetrics metrics) {
+    public TrustBundleReconciler(KeystoreMetrics metrics,
+        @ConfigProperty(name = "keystore-operator.trust-distribution.enabled", defaultValue = "false") boolean distribution) {
         this.metrics = metrics;
+        this.distribution = distribution;
     }
 
     @Override
     public UpdateControl<TrustBundle> reconcile(TrustBundle bundle, Context<TrustBundle> context) {
+        TrustBundleSync sync = new TrustBundleSync(context.getClient(), clock, random, distribution);
+        if (bundle.getMetadata().getDeletionTimestamp() != null) {
+            return UpdateControl.noUpdate(); // the deletion watch removes its copies
+        }
         var timing = metrics.start();
-        TrustBundleSync.Result result = new TrustBundleSync(context.getClient(), clock, random).reconcile(bundle);
+        TrustBundleSync.Result result = sync.reconcile(bundle);
         String before = bundle.getStatus() == null ? null : StatusPatch.json(bundle.getStatus());
         if (!StatusPatch.json(result.status()).equals(before)) {
             StatusPatch.replace(context.getClient(), bundle, result.status());
@@ -60,11 +77,15 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
         cache.addIndexer(SECRETS, b -> keys(b, s -> s.secret == null ? null : s.secret.name, true));
         cache.addIndexer(CONFIG_MAPS, b -> keys(b, s -> s.configMap == null ? null : s.configMap.name, false));
         cache.addIndexer(SETS, b -> keys(b, s -> s.keystoreSet == null ? null : s.keystoreSet.name, false));
+        cache.addIndexer(DISTRIBUTING, b -> b.getSpec() != null && b.getSpec().target != null
+            && b.getSpec().target.namespaceSelector != null ? List.of("yes") : List.of());
         var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, TrustBundle.class)
             .withName("bundle-secrets").withItemStore(new MetadataOnlyStore<>(Secret::new))
             .withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = ids(context, SECRETS, ns, secret.getMetadata().getName());
+                // a copy in another namespace changed or went: its bundle puts it back
+                DistributedTrust.source(secret).ifPresent(from -> ids.add(new ResourceID(from[1], from[0])));
                 var labels = secret.getMetadata().getLabels();
                 if (labels != null && ManagedSecret.MANAGED_BY.equals(labels.get(ManagedSecret.MANAGED_BY_LABEL))) {
                     if (labels.get(ManagedSecret.BUNDLE_LABEL) != null) {
@@ -79,13 +100,70 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
             }).build(), context);
         var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, TrustBundle.class)
             .withName("bundle-config-maps").withItemStore(new MetadataOnlyStore<>(ConfigMap::new))
-            .withSecondaryToPrimaryMapper(cm -> ids(context, CONFIG_MAPS,
-                cm.getMetadata().getNamespace(), cm.getMetadata().getName())).build(), context);
+            .withSecondaryToPrimaryMapper(cm -> {
+                String ns = cm.getMetadata().getNamespace();
+                Set<ResourceID> ids = ids(context, CONFIG_MAPS, ns, cm.getMetadata().getName());
+                var labels = cm.getMetadata().getLabels();
+                if (labels != null && ManagedSecret.MANAGED_BY.equals(labels.get(ManagedSecret.MANAGED_BY_LABEL))
+                    && labels.get(ManagedSecret.BUNDLE_LABEL) != null) {
+                    ids.add(new ResourceID(labels.get(ManagedSecret.BUNDLE_LABEL), ns));
+                }
+                DistributedTrust.source(cm).ifPresent(from -> ids.add(new ResourceID(from[1], from[0])));
+                return ids;
+            }).build(), context);
         var sets = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, TrustBundle.class)
             .withName("bundle-sets").withItemStore(new MetadataOnlyStore<>(KeystoreSet::new))
             .withSecondaryToPrimaryMapper(set -> ids(context, SETS,
                 set.getMetadata().getNamespace(), set.getMetadata().getName())).build(), context);
-        return List.of(secrets, configMaps, sets);
+        if (!distribution) {
+            return List.of(secrets, configMaps, sets);
+        }
+        watchDeletions(context.getClient());
+        // labels, the accept annotation and deletion of namespaces decide where copies go. The cache keeps
+        // names and labels only (the store drops annotations), so every namespace event reaches the bundles
+        // that distribute: namespaces change seldom, and a reconcile that changes nothing writes nothing.
+        var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, TrustBundle.class)
+            .withName("bundle-namespaces").withWatchAllNamespaces().withItemStore(new MetadataOnlyStore<>(Namespace::new))
+            .withSecondaryToPrimaryMapper(ns -> context.getPrimaryCache().byIndex(DISTRIBUTING, "yes").stream()
+                .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+        return List.of(secrets, configMaps, sets, namespaces);
+    }
+
+    /** A bundle going (marked for deletion) or gone: its copies go, then its finalizer. */
+    private void watchDeletions(io.fabric8.kubernetes.client.KubernetesClient client) {
+        TrustBundleSync sync = new TrustBundleSync(client, clock, random, true);
+        client.resources(TrustBundle.class).inAnyNamespace().inform(new io.fabric8.kubernetes.client.informers
+            .ResourceEventHandler<TrustBundle>() {
+            @Override
+            public void onAdd(TrustBundle bundle) {
+                onUpdate(bundle, bundle);
+            }
+
+            @Override
+            public void onUpdate(TrustBundle before, TrustBundle bundle) {
+                if (bundle.getMetadata().getDeletionTimestamp() != null) {
+                    removeCopies(sync, bundle);
+                }
+            }
+
+            @Override
+            public void onDelete(TrustBundle bundle, boolean finalStateUnknown) {
+                removeCopies(sync, bundle);
+            }
+        });
+    }
+
+    private static void removeCopies(TrustBundleSync sync, TrustBundle bundle) {
+        try {
+            List<String> removed = sync.removeCopies(bundle);
+            if (!removed.isEmpty()) {
+                LOG.infof("TrustBundle %s/%s deleted: removed %s", bundle.getMetadata().getNamespace(),
+                    bundle.getMetadata().getName(), String.join(", ", removed));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("TrustBundle %s/%s deleted: its copies could not all be removed yet (%s)",
+                bundle.getMetadata().getNamespace(), bundle.getMetadata().getName(), e.getClass().getSimpleName());
+        }
     }
 
     private static Set<ResourceID> ids(EventSourceContext<TrustBundle> context, String index, String ns, String name) {

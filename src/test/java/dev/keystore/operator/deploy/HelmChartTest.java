@@ -111,6 +111,36 @@ class HelmChartTest {
     }
 
     @Test
+    void trustDistributionAddsItsClusterRoleAndEnvOnlyWhenEnabled() {
+        Rendered off = OperatorChart.render(NS);
+        assertTrue(off.all(ClusterRole.class).stream().noneMatch(r -> r.getMetadata().getName().endsWith("-trust-distribution")));
+        assertTrue(env(operator(off), "KEYSTORE_OPERATOR_TRUST_DISTRIBUTION_ENABLED").isEmpty());
+        assertTrue(off.one(ClusterRole.class).getRules().stream().noneMatch(r -> r.getResources().contains("namespaces")),
+            "without distribution the operator cannot even list namespaces");
+
+        for (Map<String, String> values : List.of(Map.of("trustDistribution.enabled", "true"),
+            Map.of("trustDistribution.enabled", "true", "watchNamespaces[0]", "team-a"))) {
+            Rendered on = OperatorChart.render(NS, values);
+            ClusterRole role = on.named(ClusterRole.class, "keystore-operator-trust-distribution")
+                .or(() -> on.all(ClusterRole.class).stream().filter(r -> r.getMetadata().getName()
+                    .endsWith("-trust-distribution")).findFirst()).orElseThrow();
+            Map<String, List<String>> verbs = new java.util.TreeMap<>();
+            for (PolicyRule rule : role.getRules()) {
+                assertFalse(rule.getVerbs().contains("*") || rule.getResources().contains("*"), rule.toString());
+                rule.getResources().forEach(r -> verbs.put(r, rule.getVerbs()));
+            }
+            assertEquals(Map.of("namespaces", List.of("get", "list", "watch"),
+                "secrets", List.of("get", "list", "watch", "create", "update", "delete"),
+                "configmaps", List.of("get", "list", "watch", "create", "update", "delete"),
+                "trustbundles", List.of("get", "list", "watch", "patch")), verbs);
+            ClusterRoleBinding binding = on.all(ClusterRoleBinding.class).stream()
+                .filter(b -> b.getRoleRef().getName().equals(role.getMetadata().getName())).findFirst().orElseThrow();
+            assertServiceAccount(binding.getSubjects(), on.one(ServiceAccount.class));
+            assertEquals("true", env(operator(on), "KEYSTORE_OPERATOR_TRUST_DISTRIBUTION_ENABLED").orElseThrow().getValue());
+        }
+    }
+
+    @Test
     void oneReplicaRunsWithoutLeaderElectionAndWithoutLeaseAccess() {
         Rendered rendered = OperatorChart.render(NS);
         assertEquals(1, rendered.one(Deployment.class).getSpec().getReplicas());

@@ -15,6 +15,10 @@ public class KeystoreSetSpec {
     public String secretName;
     @JsonPropertyDescription("Keystore format of every slot unless the slot overrides it; default PKCS12")
     public StoreFormat format;
+    @JsonPropertyDescription("PKCS12 protection: Modern (default; PBES2 AES-256, HmacSHA256 MAC) or Legacy (PBE-SHA1-3DES, SHA-1 MAC, for Java 8 before 8u301 and IBM GSKit); slots and the truststore may override it")
+    public Pkcs12ProfileName pkcs12Profile;
+    @JsonPropertyDescription("Labels and annotations added to the output Secret; cannot override the operator's own (app.kubernetes.io/managed-by, keystore.dev/*)")
+    public SecretTemplate secretTemplate;
     @JsonPropertyDescription("One password for every store and key; generated when omitted")
     public SecretKeyRef passwordSecretRef;
     @JsonPropertyDescription("Who signs the certificates; default selfSigned")

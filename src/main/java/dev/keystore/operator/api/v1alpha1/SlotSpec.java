@@ -19,6 +19,8 @@ public class SlotSpec {
     @Size(max = Patterns.MAX_DATA_KEY)
     public String fileName;
     public StoreFormat format;
+    @JsonPropertyDescription("PKCS12 protection: Modern (default; PBES2 AES-256, HmacSHA256 MAC) or Legacy (PBE-SHA1-3DES, SHA-1 MAC, for Java 8 before 8u301 and IBM GSKit); default spec.pkcs12Profile")
+    public Pkcs12ProfileName pkcs12Profile;
     public Subject subject;
     public PrivateKeySpec privateKey;
     @JsonPropertyDescription("Certificate lifetime; default 8760h")
