@@ -64,7 +64,7 @@ public final class CaRotation {
     }
 
     static Instant renewalTime(X509Certificate ca) {
-        Instant notBefore = Issuance.issuedAt(ca);
+        Instant notBefore = Lifetime.issuedAt(ca);
         Instant notAfter = ca.getNotAfter().toInstant();
         return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(RENEW_DIVISOR));
     }
@@ -72,7 +72,7 @@ public final class CaRotation {
     public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, KeySource keys,
                                 List<String> notices)
         throws Problem.Raised {
-        return advance(def, record, null, SetDefinition.caSecretName(def.secretName()), signer, keys, notices);
+        return advance(def, record, null, def.secrets().record(RecordRole.CA), signer, keys, notices);
     }
 
     /**
@@ -91,9 +91,9 @@ public final class CaRotation {
             notices.add(NEW_CA);
             return state(newCa(def, signer, keys), null, null, null, null, grace, record);
         }
-        CertificateAuthority signing = Issuance.readCa(record, secret);
+        CertificateAuthority signing = CaRecord.readCa(record, secret);
         CertificateAuthority next = record.containsKey(NEXT_CERT)
-            ? Issuance.readCa(Map.of(CERT, record.get(NEXT_CERT), KEY, record.get(NEXT_KEY)), secret + " (next CA)") : null;
+            ? CaRecord.readCa(Map.of(CERT, record.get(NEXT_CERT), KEY, record.get(NEXT_KEY)), secret + " (next CA)") : null;
         Instant nextSince = instant(record.get(NEXT_SINCE), now);
         X509Certificate previous = record.containsKey(PREVIOUS_CERT) ? certificate(record.get(PREVIOUS_CERT), secret) : null;
         Instant previousSince = instant(record.get(PREVIOUS_SINCE), now);
@@ -185,12 +185,12 @@ public final class CaRotation {
                                Map<String, byte[]> before) {
         Map<String, byte[]> data = new LinkedHashMap<>();
         data.put(CERT, Pem.encode(signing.chain()).getBytes(StandardCharsets.UTF_8));
-        data.put(KEY, Issuance.keepPemKey(before.get(KEY), signing.key()));
+        data.put(KEY, InternalKeyRecord.Entry.keepPemKey(before.get(KEY), signing.key()));
         List<X509Certificate> trusted = new ArrayList<>(signing.chain());
         Instant nextStep;
         if (next != null) {
             data.put(NEXT_CERT, Pem.encode(next.chain()).getBytes(StandardCharsets.UTF_8));
-            data.put(NEXT_KEY, Issuance.keepPemKey(before.get(NEXT_KEY), next.key()));
+            data.put(NEXT_KEY, InternalKeyRecord.Entry.keepPemKey(before.get(NEXT_KEY), next.key()));
             data.put(NEXT_SINCE, nextSince.toString().getBytes(StandardCharsets.UTF_8));
             trusted.addAll(next.chain());
             nextStep = nextSince.plus(grace);

@@ -280,11 +280,11 @@ public final class Inputs {
         }
         return switch (def.issuer().kind()) {
             case SELF_SIGNED -> {
-                String caSecret = SetDefinition.caSecretName(def.secretName());
+                String caSecret = def.secrets().record(RecordRole.CA);
                 var found = source.record(setName, def.secretName(), RecordRole.CA).orElseThrow(() -> new Problem(
                     Problem.ISSUER_NOT_READY, "KeystoreSet " + setName + " (" + field + ") has not issued its CA yet (no Secret "
                         + caSecret + ")").raise());
-                yield signable(Issuance.readCa(sized(found.data(), found.name(), field), found.name()), found.name());
+                yield signable(CaRecord.readCa(sized(found.data(), found.name(), field), found.name()), found.name());
             }
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(),
                 "spec.issuer.ca.secretRef of KeystoreSet " + setName);
@@ -295,7 +295,7 @@ public final class Inputs {
     private static CertificateAuthority caFromSecret(InputSource source, String name, String field) throws Problem.Raised {
         var data = source.secret(name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
             "Secret " + name + " (" + field + ") does not exist").raise());
-        return signable(Issuance.readCa(sized(data, name, field), name), name);
+        return signable(CaRecord.readCa(sized(data, name, field), name), name);
     }
 
     /** A CA Secret's data, refused before parsing when a key is larger than 1 MiB. */

@@ -37,8 +37,6 @@ import java.util.Set;
  * assembles the Secret data. Pure: the clock and randomness come in through the {@link Signer}.
  */
 public final class Issuance {
-    static final String RECORD_KEY = RecordKey.TLS_KEY.key();
-    static final String RECORD_CERT = RecordKey.TLS_CRT.key();
     static final String REENCRYPTED = "Re-encrypted every store with the new password; keys unchanged";
     /** Notices saying the key that never changes was taken over from another slot. */
     public static final String PRIMARY_BECAME_INTERNAL =
@@ -108,7 +106,7 @@ public final class Issuance {
                     .raise();
             }
             checkUsableCa(ca, issuerWhere(def), now);
-            CaRotation.State state = CaRotation.follow(ca, existing.caRecord(), existing.output().get("ca.crt"), now, notices);
+            CaRotation.State state = CaRotation.follow(ca, existing.caRecord(), existing.output().get(RecordKey.CA_CRT.key()), now, notices);
             issuerTrust = state.trusted();
             caRecord = state.record();
             caStep = state.nextStep();
@@ -153,7 +151,7 @@ public final class Issuance {
             reports.put(slot.name(), new SlotReport(slot.name(), slot.alias(),
                 cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(),
                 cert.getSerialNumber().toString(16), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
-                renewalTime(cert, slot.renewBefore()), Fingerprints.sha256(cert),
+                Lifetime.renewalTime(cert, slot.renewBefore()), Fingerprints.sha256(cert),
                 KeyType.of(cert.getPublicKey()).describe(), decision.action, token));
         }
 
@@ -175,8 +173,8 @@ public final class Issuance {
         output.put(RecordKey.CA_CRT.key(), Pem.encode(unique(issuerTrust)).getBytes(StandardCharsets.UTF_8));
         KeyAndChain tls = material.get(SlotName.TLS);
         if (tls != null) {
-            output.put("tls.crt", Pem.encode(tls.chain()).getBytes(StandardCharsets.UTF_8));
-            output.put("tls.key", keepPemKey(existing.output().get("tls.key"), tls.key()));
+            output.put(RecordKey.TLS_CRT.key(), Pem.encode(tls.chain()).getBytes(StandardCharsets.UTF_8));
+            output.put(RecordKey.TLS_KEY.key(), InternalKeyRecord.Entry.keepPemKey(existing.output().get(RecordKey.TLS_KEY.key()), tls.key()));
         }
 
         // a recorded stable key is never dropped, even when no slot uses it now; the password is the one in use, and
@@ -201,33 +199,6 @@ public final class Issuance {
 
     // ---- the CA ----
 
-    /** A CA from Secret data with tls.crt (certificate, then its chain) and tls.key. */
-    public static CertificateAuthority readCa(Map<String, byte[]> data, String secretName) throws Problem.Raised {
-        byte[] crt = data.get(RECORD_CERT);
-        byte[] key = data.get(RECORD_KEY);
-        if (crt == null || key == null) {
-            throw new Problem(Problem.MISSING_INPUT, "Secret " + secretName + " has no key "
-                + (crt == null ? RECORD_CERT : RECORD_KEY)).raise();
-        }
-        List<X509Certificate> chain;
-        PrivateKey privateKey;
-        try {
-            chain = Pem.certificates(crt);
-        } catch (Pem.PemException e) {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + RECORD_CERT + " " + e.getMessage()).raise();
-        }
-        try {
-            privateKey = Pem.privateKey(key);
-        } catch (Pem.PemException e) {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + RECORD_KEY + " " + e.getMessage()).raise();
-        }
-        if (!KeyMatch.matches(privateKey, chain.get(0).getPublicKey())) {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + ": key " + RECORD_KEY
-                + " does not match the certificate in " + RECORD_CERT).raise();
-        }
-        return new CertificateAuthority(privateKey, chain);
-    }
-
     /**
      * Someone else's CA ending before the leaf asked for: the leaf ends with it (clamped, as any
      * leaf), which is said; when even that leaf would be due for renewal at once, it is refused,
@@ -251,7 +222,7 @@ public final class Issuance {
 
     private static String issuerWhere(SetDefinition def) {
         return def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.CA_SECRET
-            ? "the issuer Secret " + def.issuer().reference() + " key " + RECORD_CERT + " (spec.issuer.ca.secretRef)"
+            ? "the issuer Secret " + def.issuer().reference() + " key " + RecordKey.TLS_CRT.key() + " (spec.issuer.ca.secretRef)"
             : "the issuer " + def.issuer().reference();
     }
 
@@ -307,7 +278,7 @@ public final class Issuance {
     }
 
     private static InternalKeyRecord.Entry entry(InternalKeyRecord.Entry before, KeyAndChain kc) {
-        return new InternalKeyRecord.Entry(keepPemKey(before == null ? null : before.key(), kc.key()),
+        return new InternalKeyRecord.Entry(InternalKeyRecord.Entry.keepPemKey(before == null ? null : before.key(), kc.key()),
             Pem.encode(kc.chain()).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -438,7 +409,7 @@ public final class Issuance {
         if (certSource.isPresent() && stillGood(slot, certSource.get(), ca, now)) {
             return new Decision(new KeyAndChain(key, certSource.get().chain()), SlotAction.KEPT);
         }
-        boolean due = certSource.isPresent() && !now.isBefore(renewalTime(certSource.get().certificate(), slot.renewBefore()));
+        boolean due = certSource.isPresent() && !now.isBefore(Lifetime.renewalTime(certSource.get().certificate(), slot.renewBefore()));
         if (due && slot.rotationPolicy() == RotationPolicy.Always && !isStable) {
             return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
         }
@@ -473,7 +444,7 @@ public final class Issuance {
 
     private boolean stillGood(SlotDefinition slot, KeyAndChain kc, CertificateAuthority ca, Instant now) {
         X509Certificate cert = kc.certificate();
-        return now.isBefore(renewalTime(cert, slot.renewBefore()))
+        return now.isBefore(Lifetime.renewalTime(cert, slot.renewBefore()))
             && CertificateProfile.of(cert).equals(slot.profile())
             && StoreEntry.sameCertificates(kc.chain().subList(1, kc.chain().size()), ca.chain());
     }
@@ -491,27 +462,6 @@ public final class Issuance {
         return new KeyAndChain(privateKey, signer.issue(ca, slot.profile(), publicKey, slot.duration()));
     }
 
-    /**
-     * notAfter - renewBefore; when the CA cut the lifetime short so that this falls in the first
-     * third of it, two thirds into the lifetime instead, so a short certificate is not renewed in a loop.
-     */
-    static Instant renewalTime(X509Certificate cert, Duration renewBefore) {
-        Instant notBefore = issuedAt(cert);
-        Instant notAfter = cert.getNotAfter().toInstant();
-        Duration lifetime = Duration.between(notBefore, notAfter);
-        Instant byPolicy = notAfter.minus(renewBefore);
-        Instant earliest = notBefore.plus(lifetime.dividedBy(3));
-        return byPolicy.isBefore(earliest) ? notBefore.plus(lifetime.multipliedBy(2).dividedBy(3)) : byPolicy;
-    }
-
-    /** When a certificate was issued: notBefore without the backdating, which would skew short lifetimes. */
-    static Instant issuedAt(X509Certificate cert) {
-        Instant notBefore = cert.getNotBefore().toInstant();
-        Instant notAfter = cert.getNotAfter().toInstant();
-        Instant issued = notBefore.plus(Signer.BACKDATE);
-        return issued.isBefore(notAfter) ? issued : notBefore;
-    }
-
     // ---- files ----
 
     private static Optional<KeyAndChain> readSlot(Map<String, byte[]> output, SlotDefinition slot, char[] password) {
@@ -525,20 +475,6 @@ public final class Issuance {
         } catch (KeystoreCodec.UnreadableKeystore e) {
             return Optional.empty(); // our own output, unreadable (e.g. the password changed): issue anew
         }
-    }
-
-    /** The existing PEM bytes when they hold this very key, else a new PKCS#8 encoding. */
-    static byte[] keepPemKey(byte[] before, PrivateKey key) {
-        if (before != null) {
-            try {
-                if (Arrays.equals(Pem.privateKey(before).getEncoded(), key.getEncoded())) {
-                    return before;
-                }
-            } catch (Pem.PemException e) {
-                // rewrite below
-            }
-        }
-        return Pem.encode(key).getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<X509Certificate> trusted(SetDefinition def, List<X509Certificate> issuer,

@@ -202,7 +202,7 @@ class IssuanceTest {
             "tls.key"), o.output().keySet());
         assertTrue(o.notices().contains("Generated a new self-signed CA"), o.notices().toString());
 
-        CertificateAuthority ca = Issuance.readCa(o.caRecord(), "apim-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o.caRecord(), "apim-keystores-ca");
         assertEquals(List.of(ca.certificate()), Pem.certificates(o.output().get("ca.crt")));
         for (String slot : List.of("primary", "tls", "internal")) {
             StoreEntry.KeyEntry e = entry(o, slot + ".p12", slot);
@@ -253,7 +253,7 @@ class IssuanceTest {
         KeystoreSet set = set("defaults");
         set.getSpec().tls = new SlotSpec();
         Outcome o1 = first(set);
-        CertificateAuthority ca = Issuance.readCa(o1.caRecord(), "defaults-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o1.caRecord(), "defaults-keystores-ca");
         assertEquals(KeyType.rsa(3072), KeyType.of(ca.certificate().getPublicKey()));
         assertEquals("CN=defaults CA", ca.certificate().getSubjectX500Principal().getName());
         assertFalse(o1.internalRecord().containsKey("tls.key"), "a tls-only set has no key that must never change");
@@ -516,7 +516,7 @@ class IssuanceTest {
         StoreEntry.KeyEntry internal = entry(o2, "internal.p12", "internal");
         assertTrue(sameKey(internalKey, internal.key()));
         assertEquals(SlotAction.RENEWED, o2.slots().get(SlotName.INTERNAL).action());
-        CertificateAuthority newCa = Issuance.readCa(o2.caRecord(), "lost2-keystores-ca");
+        CertificateAuthority newCa = CaRecord.readCa(o2.caRecord(), "lost2-keystores-ca");
         assertEquals(newCa.certificate(), internal.chain().get(1));
         internal.chain().get(0).verify(newCa.certificate().getPublicKey());
     }
@@ -691,7 +691,7 @@ class IssuanceTest {
     void theTruststoreHoldsTheCaChainAsTrustedEntriesOnly() throws Exception {
         KeystoreSet set = threeSlots("trust");
         Outcome o = first(set);
-        CertificateAuthority ca = Issuance.readCa(o.caRecord(), "trust-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o.caRecord(), "trust-keystores-ca");
         StoreContent truststore = store(o, "truststore.p12", password(o));
 
         assertEquals(1, truststore.entries().size());
@@ -706,7 +706,7 @@ class IssuanceTest {
     void extraTrustedCertificatesAreAddedOnceAndIncludeIssuerFalseLeavesTheCaOut() throws Exception {
         KeystoreSet set = threeSlots("extra");
         Outcome o1 = first(set);
-        CertificateAuthority ca = Issuance.readCa(o1.caRecord(), "extra-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o1.caRecord(), "extra-keystores-ca");
         X509Certificate partner = TestKeys.selfSigned("CN=Partner Root");
         ExistingState withExtra = new ExistingState(o1.output(), o1.caRecord(), o1.internalRecord(), null, null,
             List.of(partner, ca.certificate(), partner), Map.of());
@@ -727,7 +727,7 @@ class IssuanceTest {
     }
 
     static X509Certificate signingCa(Outcome o, String secretName) throws Exception {
-        return Issuance.readCa(o.caRecord(), secretName).certificate();
+        return CaRecord.readCa(o.caRecord(), secretName).certificate();
     }
 
     static List<X509Certificate> trustedCerts(Outcome o) throws Exception {
@@ -995,7 +995,7 @@ class IssuanceTest {
         Map<String, byte[]> data = Map.of(
             "tls.crt", Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8),
             "tls.key", pkcs1(keys).getBytes(StandardCharsets.UTF_8));
-        CertificateAuthority read = Issuance.readCa(data, "cm-ca");
+        CertificateAuthority read = CaRecord.readCa(data, "cm-ca");
         assertEquals(ca.chain(), read.chain());
         assertTrue(sameKey(keys.getPrivate(), read.key()));
     }
@@ -1006,28 +1006,28 @@ class IssuanceTest {
         byte[] crt = Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8);
         byte[] key = Pem.encode(ca.key()).getBytes(StandardCharsets.UTF_8);
 
-        Problem noKey = assertThrows(Problem.Raised.class, () -> Issuance.readCa(Map.of("tls.crt", crt), "corp-ca")).problem();
+        Problem noKey = assertThrows(Problem.Raised.class, () -> CaRecord.readCa(Map.of("tls.crt", crt), "corp-ca")).problem();
         assertEquals(Problem.MISSING_INPUT, noKey.reason());
         assertTrue(noKey.message().contains("corp-ca") && noKey.message().contains("tls.key"), noKey.message());
 
-        Problem noCrt = assertThrows(Problem.Raised.class, () -> Issuance.readCa(Map.of("tls.key", key), "corp-ca")).problem();
+        Problem noCrt = assertThrows(Problem.Raised.class, () -> CaRecord.readCa(Map.of("tls.key", key), "corp-ca")).problem();
         assertTrue(noCrt.message().contains("tls.crt"), noCrt.message());
 
         byte[] garbage = "SECRET-GARBAGE".getBytes(StandardCharsets.UTF_8);
         Problem badCrt = assertThrows(Problem.Raised.class,
-            () -> Issuance.readCa(Map.of("tls.crt", garbage, "tls.key", key), "corp-ca")).problem();
+            () -> CaRecord.readCa(Map.of("tls.crt", garbage, "tls.key", key), "corp-ca")).problem();
         assertEquals(Problem.BAD_INPUT, badCrt.reason());
         assertTrue(badCrt.message().contains("corp-ca") && badCrt.message().contains("tls.crt"), badCrt.message());
         assertFalse(badCrt.message().contains("SECRET-GARBAGE"));
 
         Problem badKey = assertThrows(Problem.Raised.class,
-            () -> Issuance.readCa(Map.of("tls.crt", crt, "tls.key", garbage), "corp-ca")).problem();
+            () -> CaRecord.readCa(Map.of("tls.crt", crt, "tls.key", garbage), "corp-ca")).problem();
         assertTrue(badKey.message().contains("tls.key"), badKey.message());
         assertFalse(badKey.message().contains("SECRET-GARBAGE"));
 
         byte[] otherKey = Pem.encode(TestKeys.ec256().getPrivate()).getBytes(StandardCharsets.UTF_8);
         Problem mismatch = assertThrows(Problem.Raised.class,
-            () -> Issuance.readCa(Map.of("tls.crt", crt, "tls.key", otherKey), "corp-ca")).problem();
+            () -> CaRecord.readCa(Map.of("tls.crt", crt, "tls.key", otherKey), "corp-ca")).problem();
         assertEquals(Problem.BAD_INPUT, mismatch.reason());
         assertTrue(mismatch.message().contains("does not match"), mismatch.message());
     }
@@ -1038,10 +1038,10 @@ class IssuanceTest {
         X509Certificate cert = TestKeys.signerAt(T0).issue(ca, TestKeys.leafProfile("x", Set.of(), Set.of()),
             TestKeys.ec256().getPublic(), Duration.ofHours(300)).get(0);
         Instant notAfter = cert.getNotAfter().toInstant();
-        assertEquals(notAfter.minus(Duration.ofHours(24)), Issuance.renewalTime(cert, Duration.ofHours(24)));
+        assertEquals(notAfter.minus(Duration.ofHours(24)), Lifetime.renewalTime(cert, Duration.ofHours(24)));
         // renewBefore larger than two thirds of the lifetime: renew two thirds in, not immediately; the
         // lifetime counts from issuance (T0), not from the backdated notBefore, so short lifetimes are not skewed
-        assertEquals(T0, Issuance.issuedAt(cert));
-        assertEquals(T0.plus(Duration.ofHours(200)), Issuance.renewalTime(cert, Duration.ofHours(250)));
+        assertEquals(T0, Lifetime.issuedAt(cert));
+        assertEquals(T0.plus(Duration.ofHours(200)), Lifetime.renewalTime(cert, Duration.ofHours(250)));
     }
 }
