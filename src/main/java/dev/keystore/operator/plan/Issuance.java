@@ -37,16 +37,16 @@ import java.util.Set;
  * assembles the Secret data. Pure: the clock and randomness come in through the {@link Signer}.
  */
 public final class Issuance {
-    static final String REENCRYPTED = "Re-encrypted every store with the new password; keys unchanged";
+    static final Notice REENCRYPTED = Notice.keyMaterial("Re-encrypted every store with the new password; keys unchanged");
     /** Notices saying the key that never changes was taken over from another slot. */
-    public static final String PRIMARY_BECAME_INTERNAL =
-        "The existing primary key pair now serves as the internal key; a new primary key pair was generated";
-    public static final String INTERNAL_TOOK_OVER = "The internal slot took over the key pair the primary slot used for internal data";
+    public static final Notice PRIMARY_BECAME_INTERNAL = new Notice(Notice.Kind.KEY_ADOPTED,
+        "The existing primary key pair now serves as the internal key; a new primary key pair was generated");
+    public static final Notice INTERNAL_TOOK_OVER = new Notice(Notice.Kind.KEY_ADOPTED,
+        "The internal slot took over the key pair the primary slot used for internal data");
     /** Notice of a slot found holding a key another slot owns (a migration interrupted before the output was written). */
     public static final String SHARED_KEY_REPLACED = "held the key pair of another slot; a new key pair was generated for it";
-    public static final String CA_RESTORED = "The CA record was missing: the CA was restored from its copy in the internal key record";
-    /** Notices of a refused request start with this. */
-    public static final String REFUSED = "Refused";
+    public static final Notice CA_RESTORED =
+        Notice.keyMaterial("The CA record was missing: the CA was restored from its copy in the internal key record");
 
     private final Signer signer;
     private final KeySource keys;
@@ -64,7 +64,7 @@ public final class Issuance {
 
     public Outcome run(SetDefinition def, ExistingState existing) throws Problem.Raised {
         Instant now = signer.clock().instant();
-        List<String> notices = new ArrayList<>();
+        List<Notice> notices = new ArrayList<>();
         InternalKeyRecord record = InternalKeyRecord.of(existing.internalRecord());
         String recordName = existing.recordName(RecordRole.INTERNAL, def.secretName());
         Optional<String> recordedPassword = record.recordedPassword();
@@ -205,7 +205,7 @@ public final class Issuance {
      * for only the CA's owner can fix it.
      */
     private static void checkIssuerOutlives(SetDefinition def, SlotDefinition slot, CertificateAuthority ca, Instant now,
-                                            List<String> notices) throws Problem.Raised {
+                                            List<Notice> notices) throws Problem.Raised {
         Instant caEnd = ca.certificate().getNotAfter().toInstant();
         if (!caEnd.isBefore(now.plus(slot.duration()))) {
             return;
@@ -216,8 +216,8 @@ public final class Issuance {
                 + GoDuration.format(slot.duration()) + " that " + field + ".duration asks for and within its renewBefore of "
                 + GoDuration.format(slot.renewBefore()) + "; renew that CA").raise();
         }
-        notices.add("The " + slot.name().key() + " certificate ends with its issuer at " + caEnd + ", sooner than "
-            + field + ".duration asks for");
+        notices.add(Notice.keyMaterial("The " + slot.name().key() + " certificate ends with its issuer at " + caEnd
+            + ", sooner than " + field + ".duration asks for"));
     }
 
     private static String issuerWhere(SetDefinition def) {
@@ -288,7 +288,7 @@ public final class Issuance {
      * was never written) gets a new key pair, which is said. Imported keys are the user's choice.
      */
     private void distinctKeys(SetDefinition def, StableKey stable, Map<SlotName, Optional<KeyAndChain>> currents,
-                              Map<SlotName, Decision> decisions, CertificateAuthority ca, List<String> notices) {
+                              Map<SlotName, Decision> decisions, CertificateAuthority ca, List<Notice> notices) {
         List<SlotName> order = new ArrayList<>();
         if (stable.slot != null) {
             order.add(stable.slot);
@@ -307,7 +307,7 @@ public final class Issuance {
             if (clash && slot.spec().importFrom == null && n != stable.slot) {
                 boolean migration = n == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
                     && Arrays.equals(stable.recorded.key().getEncoded(), encoded);
-                String notice = migration ? PRIMARY_BECAME_INTERNAL : "The " + n.key() + " slot " + SHARED_KEY_REPLACED;
+                Notice notice = migration ? PRIMARY_BECAME_INTERNAL : Notice.keyMaterial("The " + n.key() + " slot " + SHARED_KEY_REPLACED);
                 if (!notices.contains(notice)) {
                     notices.add(notice);
                 }
@@ -333,7 +333,7 @@ public final class Issuance {
      *             kept for rotationPolicy Never), or null
      */
     private Decision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable, KeyAndChain home,
-                            CertificateAuthority ca, Instant now, String rotationToken, List<String> notices,
+                            CertificateAuthority ca, Instant now, String rotationToken, List<Notice> notices,
                             Map<SlotName, Imported> imports)
         throws Problem.Raised {
         boolean isStable = slot.name() == stable.slot;
@@ -389,12 +389,12 @@ public final class Issuance {
 
         if (rotationToken != null && !newKey) {
             if (isStable) {
-                notices.add(REFUSED + " rotate-" + slot.name().key() + " token " + rotationToken + ": the "
+                notices.add(new Notice(Notice.Kind.REFUSED, "Refused rotate-" + slot.name().key() + " token " + rotationToken + ": the "
                     + slot.name().key() + " key " + (slot.name() == SlotName.PRIMARY
                     ? "stands in for the internal key (no internal slot), and must never change"
-                    : "must never change"));
+                    : "must never change")));
             } else {
-                notices.add("Rotated the " + slot.name().key() + " key pair (token " + rotationToken + ")");
+                notices.add(Notice.keyMaterial("Rotated the " + slot.name().key() + " key pair (token " + rotationToken + ")"));
                 return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
             }
         }
@@ -417,7 +417,7 @@ public final class Issuance {
             .orElseGet(() -> publicKeyOf(key, home)), key), SlotAction.RENEWED);
     }
 
-    private PrivateKey stableRecordedKey(SlotDefinition slot, StableKey stable, List<String> notices) throws Problem.Raised {
+    private PrivateKey stableRecordedKey(SlotDefinition slot, StableKey stable, List<Notice> notices) throws Problem.Raised {
         KeyType recordedType = KeyType.of(stable.recorded.certificate().getPublicKey());
         var explicit = slot.spec().privateKey;
         if (explicit != null && (explicit.algorithm != null || explicit.size != null) && !recordedType.equals(slot.keyType())) {

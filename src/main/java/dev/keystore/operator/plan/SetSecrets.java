@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The Secrets of one set, in one place: the output Secret's name, the first names of its records,
- * and what finds a record whatever its name (the set's name and the role label).
+ * and the set name that, with {@link RecordRole#label}, finds a record whatever its name.
  *
  * @param setName the KeystoreSet's name: the value of the set label on every Secret it writes
  * @param output  the output Secret (spec.secretName, default {@code <set>-keystores})
@@ -26,11 +26,6 @@ public record SetSecrets(String setName, String output) {
     /** The name a new record of {@code role} gets (a record found by its labels keeps the name it has). */
     public String record(RecordRole role) {
         return role.firstName(output);
-    }
-
-    /** The value of the role label that finds the record of {@code role}, with {@link #setName} as the set label. */
-    public String recordLabel(RecordRole role) {
-        return role.label();
     }
 
     /** The output Secret and the first names of both records. */

@@ -214,7 +214,7 @@ public final class RenderCommand {
                     .append(r.notAfter()).append(')');
             }
             report.add(line.toString());
-            e.getValue().notices().forEach(n -> report.add("  " + n));
+            e.getValue().messages().forEach(n -> report.add("  " + n));
         }
         for (var e : bundles.entrySet()) {
             DirectoryStore store = bundleStore(tree, single, e.getKey());
