@@ -56,7 +56,7 @@ public final class Inputs {
         }
         Map<SlotName, Imported> imports = new java.util.EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
-            var spec = slot.spec().importFrom;
+            var spec = slot.importFrom();
             if (spec != null) {
                 try {
                     imports.put(slot.name(), spec.keystore != null ? fromKeystore(source, spec.keystore, slot)
@@ -149,8 +149,7 @@ public final class Inputs {
         X509Certificate leaf = certs.stream().filter(c -> dev.keystore.operator.crypto.KeyMatch.matches(key,
             c.getPublicKey())).findFirst().orElseThrow(() -> new Problem(Problem.BAD_INPUT, where
             + ": the private key does not match the certificate").raise());
-        if (!slot.keyType().algorithm().equals(key.getAlgorithm()) && slot.spec().privateKey != null
-            && slot.spec().privateKey.algorithm != null) {
+        if (!slot.keyType().algorithm().equals(key.getAlgorithm()) && slot.explicitAlgorithm()) {
             throw new Problem(Problem.BAD_INPUT, where + ": the key is " + key.getAlgorithm() + " but spec."
                 + slot.name().key() + ".privateKey.algorithm is " + slot.keyType().algorithm()).raise();
         }

@@ -112,7 +112,7 @@ public final class Issuance {
             caStep = state.nextStep();
         }
 
-        StableKey stable = stableKey(def, record, recordName);
+        SlotDecision.StableKey stable = stableKey(def, record, recordName);
         KeyAndChain recordedPrimary = primaryKeptInRecord(def) && record.primary() != null
             ? parseRecorded(record.primary(), recordName, "primary key") : null;
         Map<SlotName, Optional<KeyAndChain>> currents = new EnumMap<>(SlotName.class);
@@ -132,9 +132,15 @@ public final class Issuance {
             }
             currents.put(slot.name(), current);
             String token = existing.rotationRequests().get(slot.name());
-            KeyAndChain home = slot.name() == stable.slot ? stable.recorded
+            KeyAndChain home = slot.name() == stable.slot() ? stable.recorded()
                 : slot.name() == SlotName.PRIMARY ? recordedPrimary : null;
-            decisions.put(slot.name(), decide(slot, current, stable, home, ca, now, token, notices, existing.imports()));
+            SlotDecision decision = SlotDecision.decide(slot, current, stable, home, ca.chain(), now, token,
+                existing.imports().get(slot.name()));
+            if (decision.verdict() == SlotDecision.Verdict.REFUSE) {
+                throw decision.refusal().raise();
+            }
+            notices.addAll(decision.notices());
+            decisions.put(slot.name(), new Decision(execute(slot, decision, ca), decision.action()));
         }
         distinctKeys(def, stable, currents, decisions, ca, notices);
         Map<SlotName, KeyAndChain> material = new EnumMap<>(SlotName.class);
@@ -179,9 +185,9 @@ public final class Issuance {
 
         // a recorded stable key is never dropped, even when no slot uses it now; the password is the one in use, and
         // the one the stores were written with stays beside it until the stores are rewritten with the new one
-        InternalKeyRecord.Entry stableEntry = stable.slot == null ? record.stable()
-            : entry(record.stable(), material.get(stable.slot));
-        String stableRole = stable.slot == null ? record.stableRole() : stable.slot.key();
+        InternalKeyRecord.Entry stableEntry = stable.slot() == null ? record.stable()
+            : entry(record.stable(), material.get(stable.slot()));
+        String stableRole = stable.slot() == null ? record.stableRole() : stable.slot().key();
         InternalKeyRecord.Entry primaryEntry = primaryKeptInRecord(def)
             ? entry(record.primary(), material.get(SlotName.PRIMARY)) : null;
         String previous = recordedPassword.filter(p -> !p.equals(password)).orElse(readWithFormer);
@@ -240,20 +246,13 @@ public final class Issuance {
 
     // ---- the key that must never change ----
 
-    /**
-     * The slot whose key must stay stable (internal; primary while it stands in for internal), and
-     * the key recorded for it in the -internal Secret, if any.
-     */
-    private record StableKey(SlotName slot, KeyAndChain recorded, String recordedRole) {
-    }
-
-    private StableKey stableKey(SetDefinition def, InternalKeyRecord record, String recordName) throws Problem.Raised {
+    private SlotDecision.StableKey stableKey(SetDefinition def, InternalKeyRecord record, String recordName) throws Problem.Raised {
         SlotName slot = def.slot(SlotName.INTERNAL).isPresent() ? SlotName.INTERNAL
             : def.slot(SlotName.PRIMARY).isPresent() ? SlotName.PRIMARY : null;
         if (record.stable() == null) {
-            return new StableKey(slot, null, null); // no key recorded yet (the record may hold only the password)
+            return new SlotDecision.StableKey(slot, null, null); // no key recorded yet (the record may hold only the password)
         }
-        return new StableKey(slot, parseRecorded(record.stable(), recordName, "internal key record"), record.stableRole());
+        return new SlotDecision.StableKey(slot, parseRecorded(record.stable(), recordName, "internal key record"), record.stableRole());
     }
 
     /** A key from the record; the record is the one copy that must never be lost: refuse rather than replace it. */
@@ -274,7 +273,7 @@ public final class Issuance {
      */
     static boolean primaryKeptInRecord(SetDefinition def) {
         return def.slot(SlotName.INTERNAL).isPresent() && def.slot(SlotName.PRIMARY)
-            .filter(p -> p.rotationPolicy() == RotationPolicy.Never && p.spec().importFrom == null).isPresent();
+            .filter(p -> p.rotationPolicy() == RotationPolicy.Never && !p.imported()).isPresent();
     }
 
     private static InternalKeyRecord.Entry entry(InternalKeyRecord.Entry before, KeyAndChain kc) {
@@ -287,11 +286,11 @@ public final class Issuance {
      * key; any other slot found holding one of theirs (e.g. primary after a migration whose output
      * was never written) gets a new key pair, which is said. Imported keys are the user's choice.
      */
-    private void distinctKeys(SetDefinition def, StableKey stable, Map<SlotName, Optional<KeyAndChain>> currents,
+    private void distinctKeys(SetDefinition def, SlotDecision.StableKey stable, Map<SlotName, Optional<KeyAndChain>> currents,
                               Map<SlotName, Decision> decisions, CertificateAuthority ca, List<Notice> notices) {
         List<SlotName> order = new ArrayList<>();
-        if (stable.slot != null) {
-            order.add(stable.slot);
+        if (stable.slot() != null) {
+            order.add(stable.slot());
         }
         for (SlotName n : List.of(SlotName.PRIMARY, SlotName.INTERNAL, SlotName.TLS)) {
             if (decisions.containsKey(n) && !order.contains(n)) {
@@ -304,17 +303,17 @@ public final class Issuance {
             SlotDefinition slot = def.slot(n).orElseThrow();
             byte[] encoded = d.material.key().getEncoded();
             boolean clash = taken.stream().anyMatch(k -> Arrays.equals(k.getEncoded(), encoded));
-            if (clash && slot.spec().importFrom == null && n != stable.slot) {
-                boolean migration = n == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
-                    && Arrays.equals(stable.recorded.key().getEncoded(), encoded);
+            if (clash && !slot.imported() && n != stable.slot()) {
+                boolean migration = n == SlotName.PRIMARY && stable.slot() == SlotName.INTERNAL && stable.recorded() != null
+                    && Arrays.equals(stable.recorded().key().getEncoded(), encoded);
                 Notice notice = migration ? PRIMARY_BECAME_INTERNAL : Notice.keyMaterial("The " + n.key() + " slot " + SHARED_KEY_REPLACED);
                 if (!notices.contains(notice)) {
                     notices.add(notice);
                 }
                 d = new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
                 decisions.put(n, d);
-            } else if (n == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
-                && currents.get(n).filter(c -> KeyMatch.matches(stable.recorded.key(), c.certificate().getPublicKey()))
+            } else if (n == SlotName.PRIMARY && stable.slot() == SlotName.INTERNAL && stable.recorded() != null
+                && currents.get(n).filter(c -> KeyMatch.matches(stable.recorded().key(), c.certificate().getPublicKey()))
                     .isPresent() && !notices.contains(PRIMARY_BECAME_INTERNAL)) {
                 // the output still shows the migration's first step: primary already has its new key in the record
                 notices.add(PRIMARY_BECAME_INTERNAL);
@@ -328,125 +327,14 @@ public final class Issuance {
     private record Decision(KeyAndChain material, SlotAction action) {
     }
 
-    /**
-     * @param home the key recorded for this slot in the -internal record (the stable key, or primary
-     *             kept for rotationPolicy Never), or null
-     */
-    private Decision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable, KeyAndChain home,
-                            CertificateAuthority ca, Instant now, String rotationToken, List<Notice> notices,
-                            Map<SlotName, Imported> imports)
-        throws Problem.Raised {
-        boolean isStable = slot.name() == stable.slot;
-        if (slot.spec().importFrom != null) {
-            Imported imported = imports.get(slot.name());
-            KeyAndChain held = isStable && stable.recorded != null ? stable.recorded
-                : isStable ? current.orElse(null) : null;
-            if (held != null) {
-                // the key that must never change exists: the import may only name that same key
-                if (imported != null && imported.problem() == null
-                    && !KeyMatch.matches(held.key(), imported.material().certificate().getPublicKey())) {
-                    throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".import: the "
-                        + slot.name().key() + " key pair already exists and never changes; the imported key differs")
-                        .raise();
-                }
-                KeyAndChain kept = current.filter(c -> KeyMatch.matches(held.key(), c.certificate().getPublicKey()))
-                    .orElse(held);
-                return new Decision(new KeyAndChain(held.key(), kept.chain()), current.isPresent() ? SlotAction.KEPT
-                    : SlotAction.IMPORTED);
-            }
-            if (imported == null || imported.problem() != null) {
-                throw (imported == null ? Problem.invalidSpec("spec." + slot.name().key() + ".import",
-                    "could not be read") : imported.problem()).raise();
-            }
-            boolean same = current.isPresent() && sameMaterial(current.get(), imported.material());
-            return new Decision(imported.material(), same ? SlotAction.KEPT : SlotAction.IMPORTED);
-        }
-        PrivateKey key;
-        boolean newKey;
-        if (isStable && stable.recorded != null) {
-            key = stableRecordedKey(slot, stable, notices);
-            newKey = false;
-        } else if (slot.name() == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
-            && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
-            // the migration of api.md: the old primary key became internal; primary gets a fresh one
-            notices.add(PRIMARY_BECAME_INTERNAL);
-            return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
-        } else if (home != null && KeyType.of(home.certificate().getPublicKey()).equals(slot.keyType())) {
-            // primary kept for rotationPolicy Never: its recorded key wins over whatever the output holds
-            key = home.key();
-            newKey = false;
-        } else if (current.isPresent() && KeyType.of(current.get().certificate().getPublicKey()).equals(slot.keyType())) {
-            key = current.get().key();
-            newKey = false;
-        } else if (current.isPresent() && isStable) {
-            throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
-                + " key pair is " + KeyType.of(current.get().certificate().getPublicKey()).describe()
-                + " and never changes; remove privateKey or set it back").raise();
-        } else {
-            key = null;
-            newKey = true;
-        }
-
-        if (rotationToken != null && !newKey) {
-            if (isStable) {
-                notices.add(new Notice(Notice.Kind.REFUSED, "Refused rotate-" + slot.name().key() + " token " + rotationToken + ": the "
-                    + slot.name().key() + " key " + (slot.name() == SlotName.PRIMARY
-                    ? "stands in for the internal key (no internal slot), and must never change"
-                    : "must never change")));
-            } else {
-                notices.add(Notice.keyMaterial("Rotated the " + slot.name().key() + " key pair (token " + rotationToken + ")"));
-                return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
-            }
-        }
-        if (newKey) {
-            return new Decision(freshlyIssued(slot, ca), current.isPresent() ? SlotAction.ROTATED : SlotAction.ISSUED);
-        }
-
-        Optional<KeyAndChain> certSource = current.filter(c -> KeyMatch.matches(key, c.certificate().getPublicKey()));
-        if (certSource.isEmpty() && home != null && KeyMatch.matches(key, home.certificate().getPublicKey())) {
-            certSource = Optional.of(home);
-        }
-        if (certSource.isPresent() && stillGood(slot, certSource.get(), ca, now)) {
-            return new Decision(new KeyAndChain(key, certSource.get().chain()), SlotAction.KEPT);
-        }
-        boolean due = certSource.isPresent() && !now.isBefore(Lifetime.renewalTime(certSource.get().certificate(), slot.renewBefore()));
-        if (due && slot.rotationPolicy() == RotationPolicy.Always && !isStable) {
-            return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
-        }
-        return new Decision(issue(slot, ca, certSource.map(c -> c.certificate().getPublicKey())
-            .orElseGet(() -> publicKeyOf(key, home)), key), SlotAction.RENEWED);
-    }
-
-    private PrivateKey stableRecordedKey(SlotDefinition slot, StableKey stable, List<Notice> notices) throws Problem.Raised {
-        KeyType recordedType = KeyType.of(stable.recorded.certificate().getPublicKey());
-        var explicit = slot.spec().privateKey;
-        if (explicit != null && (explicit.algorithm != null || explicit.size != null) && !recordedType.equals(slot.keyType())) {
-            throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
-                + " key pair is " + recordedType.describe() + " and never changes; remove privateKey or set it back")
-                .raise();
-        }
-        if (slot.name() == SlotName.INTERNAL && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
-            notices.add(INTERNAL_TOOK_OVER);
-        }
-        return stable.recorded.key();
-    }
-
-    private java.security.PublicKey publicKeyOf(PrivateKey key, KeyAndChain home) {
-        if (home != null && KeyMatch.matches(key, home.certificate().getPublicKey())) {
-            return home.certificate().getPublicKey();
-        }
-        throw new IllegalStateException("no certificate carries the public key to renew");
-    }
-
-    private static boolean sameMaterial(KeyAndChain a, KeyAndChain b) {
-        return Arrays.equals(a.key().getEncoded(), b.key().getEncoded()) && StoreEntry.sameCertificates(a.chain(), b.chain());
-    }
-
-    private boolean stillGood(SlotDefinition slot, KeyAndChain kc, CertificateAuthority ca, Instant now) {
-        X509Certificate cert = kc.certificate();
-        return now.isBefore(Lifetime.renewalTime(cert, slot.renewBefore()))
-            && CertificateProfile.of(cert).equals(slot.profile())
-            && StoreEntry.sameCertificates(kc.chain().subList(1, kc.chain().size()), ca.chain());
+    /** Carries a decision out: signs what is to be signed, nothing else. */
+    private KeyAndChain execute(SlotDefinition slot, SlotDecision decision, CertificateAuthority ca) {
+        return switch (decision.verdict()) {
+            case KEEP, ADOPT, IMPORT -> decision.material();
+            case RENEW -> issue(slot, ca, decision.publicKey(), decision.material().key());
+            case ROTATE -> freshlyIssued(slot, ca);
+            case REFUSE -> throw new IllegalStateException("a refusal is raised, not executed");
+        };
     }
 
     private KeyAndChain freshlyIssued(SlotDefinition slot, CertificateAuthority ca) {

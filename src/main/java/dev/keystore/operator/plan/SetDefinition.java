@@ -193,7 +193,9 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         if (profile.keyUsage() == 0) {
             throw Problem.invalidSpec(field + ".usages", "needs at least one key usage such as digitalSignature").raise();
         }
-        return new SlotDefinition(name, alias, fileName, format, keyType, rotation, duration, renewBefore, profile, spec);
+        boolean explicitAlgorithm = spec.privateKey != null && spec.privateKey.algorithm != null;
+        return new SlotDefinition(name, alias, fileName, format, keyType, rotation, duration, renewBefore, profile,
+            spec.importFrom, explicitAlgorithm, explicitAlgorithm || spec.privateKey != null && spec.privateKey.size != null);
     }
 
     /** URI or e-mail SANs, each checked; a problem names the field, the value and why. */
