@@ -36,12 +36,8 @@ public final class Inputs {
         Map<String, byte[]> internal = internalFound.map(InputSource.Named::data).orElse(Map.of());
         String password = null;
         if (def.passwordSecretRef() != null) {
-            password = new String(requiredKey(source, def.passwordSecretRef().name, def.passwordSecretRef().key,
-                "spec.passwordSecretRef"), StandardCharsets.UTF_8).strip();
-            if (password.isEmpty()) {
-                throw new Problem(Problem.BAD_INPUT, "Secret " + def.passwordSecretRef().name + " key "
-                    + def.passwordSecretRef().key + " (spec.passwordSecretRef) is empty").raise();
-            }
+            password = referencedPassword(source, def.passwordSecretRef().name, def.passwordSecretRef().key,
+                "spec.passwordSecretRef");
         }
         CertificateAuthority externalCa = switch (def.issuer().kind()) {
             case SELF_SIGNED -> null;
@@ -316,6 +312,23 @@ public final class Inputs {
                 + refusal.get()).raise();
         }
         return ca;
+    }
+
+    /**
+     * The password a passwordSecretRef names, one reader for sets, bundles and render: the Secret and the
+     * key must exist, and the value (stripped) must not be blank. A blank password is refused, never used
+     * and never replaced by a generated one.
+     *
+     * @param key the key in the Secret, or null for the default {@code password}
+     */
+    public static String referencedPassword(InputSource source, String secret, String key, String field)
+        throws Problem.Raised {
+        String k = key == null ? "password" : key;
+        String password = new String(requiredKey(source, secret, k, field), StandardCharsets.UTF_8).strip();
+        if (password.isEmpty()) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key " + k + " (" + field + ") is empty").raise();
+        }
+        return password;
     }
 
     private static byte[] requiredKey(InputSource source, String secret, String key, String field) throws Problem.Raised {

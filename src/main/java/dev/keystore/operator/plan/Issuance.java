@@ -2,7 +2,6 @@ package dev.keystore.operator.plan;
 
 import dev.keystore.operator.api.v1alpha1.RotationPolicy;
 import dev.keystore.operator.crypto.CertificateAuthority;
-import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.Fingerprints;
 import dev.keystore.operator.crypto.KeyAndChain;
 import dev.keystore.operator.crypto.KeyMatch;
@@ -10,27 +9,19 @@ import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.KeyType;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.Signer;
-import dev.keystore.operator.keystore.Aliases;
-import dev.keystore.operator.keystore.KeystoreCodec;
 import dev.keystore.operator.keystore.Passwords;
-import dev.keystore.operator.keystore.StoreContent;
-import dev.keystore.operator.keystore.StoreEntry;
-import dev.keystore.operator.keystore.StoreType;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One run for one set: decides per slot whether to keep, renew or rotate, issues what is due, and
@@ -118,10 +109,10 @@ public final class Issuance {
         Map<SlotName, Optional<KeyAndChain>> currents = new EnumMap<>(SlotName.class);
         Map<SlotName, Decision> decisions = new EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
-            Optional<KeyAndChain> current = readSlot(existing.output(), slot, pw);
+            Optional<KeyAndChain> current = OutputLayout.readSlot(existing.output(), slot, pw);
             for (String former : formerPasswords) {
                 if (current.isEmpty()) {
-                    current = readSlot(existing.output(), slot, former.toCharArray());
+                    current = OutputLayout.readSlot(existing.output(), slot, former.toCharArray());
                     if (current.isPresent()) {
                         readWithFormer = former;
                         if (!notices.contains(REENCRYPTED)) {
@@ -161,27 +152,11 @@ public final class Issuance {
                 KeyType.of(cert.getPublicKey()).describe(), decision.action, token));
         }
 
-        Map<String, byte[]> output = new LinkedHashMap<>();
-        for (SlotDefinition slot : def.slots().values()) {
-            KeyAndChain kc = material.get(slot.name());
-            StoreContent content = StoreContent.of(new StoreEntry.KeyEntry(slot.alias(), kc.key(), kc.chain()));
-            output.put(slot.fileName(), KeystoreCodec.encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw));
-        }
         List<X509Certificate> extra = new ArrayList<>(existing.extraTrusted());
         existing.imports().values().stream().filter(i -> i.problem() == null).forEach(i -> extra.addAll(i.caCertificates()));
-        List<X509Certificate> trusted = trusted(def, issuerTrust, extra);
-        List<StoreEntry> trustEntries = new ArrayList<>(Aliases.assign(trusted));
-        output.put(def.truststore().fileName(), KeystoreCodec.encodeKeeping(existing.output().get(def.truststore().fileName()),
-            def.truststore().format(), new StoreContent(trustEntries), pw));
-        if (existing.referencedPassword() == null) {
-            output.put(RecordKey.PASSWORD.key(), password.getBytes(StandardCharsets.UTF_8));
-        }
-        output.put(RecordKey.CA_CRT.key(), Pem.encode(unique(issuerTrust)).getBytes(StandardCharsets.UTF_8));
-        KeyAndChain tls = material.get(SlotName.TLS);
-        if (tls != null) {
-            output.put(RecordKey.TLS_CRT.key(), Pem.encode(tls.chain()).getBytes(StandardCharsets.UTF_8));
-            output.put(RecordKey.TLS_KEY.key(), InternalKeyRecord.Entry.keepPemKey(existing.output().get(RecordKey.TLS_KEY.key()), tls.key()));
-        }
+        OutputLayout.Written written = OutputLayout.write(def, existing.output(), material, trusted(def, issuerTrust, extra),
+            issuerTrust, existing.referencedPassword() == null ? password : null, pw);
+        Map<String, byte[]> output = written.data();
 
         // a recorded stable key is never dropped, even when no slot uses it now; the password is the one in use, and
         // the one the stores were written with stays beside it until the stores are rewritten with the new one
@@ -200,7 +175,7 @@ public final class Issuance {
         if (caStep != null && caStep.isBefore(next)) {
             next = caStep;
         }
-        return new Outcome(output, caRecord, internalRecord, reports, trustEntries.size(), next, notices);
+        return new Outcome(output, caRecord, internalRecord, reports, written.trustedCertificates(), next, notices);
     }
 
     // ---- the CA ----
@@ -352,18 +327,6 @@ public final class Issuance {
 
     // ---- files ----
 
-    private static Optional<KeyAndChain> readSlot(Map<String, byte[]> output, SlotDefinition slot, char[] password) {
-        byte[] bytes = output.get(slot.fileName());
-        if (bytes == null) {
-            return Optional.empty();
-        }
-        try {
-            StoreContent content = KeystoreCodec.read(KeystoreCodec.detect(bytes), bytes, password);
-            return content.keyEntry(slot.alias()).map(e -> new KeyAndChain(e.key(), e.chain()));
-        } catch (KeystoreCodec.UnreadableKeystore e) {
-            return Optional.empty(); // our own output, unreadable (e.g. the password changed): issue anew
-        }
-    }
 
     private static List<X509Certificate> trusted(SetDefinition def, List<X509Certificate> issuer,
                                                  List<X509Certificate> extra) {
@@ -372,18 +335,8 @@ public final class Issuance {
             all.addAll(issuer);
         }
         all.addAll(extra);
-        return unique(all);
+        return Fingerprints.distinct(all);
     }
 
-    private static List<X509Certificate> unique(List<X509Certificate> all) {
-        Set<String> seen = new HashSet<>();
-        List<X509Certificate> unique = new ArrayList<>();
-        for (X509Certificate c : all) {
-            if (seen.add(Fingerprints.sha256(c))) {
-                unique.add(c);
-            }
-        }
-        return unique;
-    }
 
 }

@@ -16,7 +16,6 @@ import dev.keystore.operator.plan.TrustAssembly;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -181,11 +180,7 @@ public final class RenderCommand {
                 var ref = bundle.getSpec() == null || bundle.getSpec().target == null ? null
                     : bundle.getSpec().target.passwordSecretRef;
                 if (ref != null) {
-                    String key = ref.key == null ? "password" : ref.key;
-                    byte[] value = source.secret(ref.name).map(d -> d.get(key)).orElseThrow(() -> new Problem(
-                        Problem.MISSING_INPUT, "Secret " + ref.name + " key " + key
-                        + " (spec.target.passwordSecretRef) is not in the input files").raise());
-                    password = new String(value, StandardCharsets.UTF_8).strip();
+                    password = Inputs.referencedPassword(source, ref.name, ref.key, "spec.target.passwordSecretRef");
                 }
                 bundles.put(bundle, TrustAssembly.assemble(bundle, Inputs.trustedCertificates(bundle, source),
                     bundleStore(tree, single, bundle).read().orElse(Map.of()), password, clock.instant(), random));
