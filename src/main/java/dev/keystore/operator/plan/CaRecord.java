@@ -1,6 +1,12 @@
 package dev.keystore.operator.plan;
 
+import dev.keystore.operator.crypto.CertificateAuthority;
+import dev.keystore.operator.crypto.KeyMatch;
+import dev.keystore.operator.crypto.Pem;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +18,9 @@ import java.util.Map;
 public record CaRecord(Map<String, byte[]> fields) {
     private static final RecordKey[] KEYS = {RecordKey.TLS_CRT, RecordKey.TLS_KEY, RecordKey.NEXT_CRT, RecordKey.NEXT_KEY,
         RecordKey.NEXT_SINCE, RecordKey.PREVIOUS_CRT, RecordKey.PREVIOUS_SINCE, RecordKey.ISSUER_CRT};
+
+    private static final String CERT = RecordKey.TLS_CRT.key();
+    private static final String KEY = RecordKey.TLS_KEY.key();
 
     public CaRecord {
         fields = Map.copyOf(fields);
@@ -42,4 +51,32 @@ public record CaRecord(Map<String, byte[]> fields) {
     public boolean holdsKey() {
         return fields.containsKey(RecordKey.TLS_KEY.key()) || fields.containsKey(RecordKey.NEXT_KEY.key());
     }
+
+    /** A CA from Secret data with tls.crt (certificate, then its chain) and tls.key. */
+    public static CertificateAuthority readCa(Map<String, byte[]> data, String secretName) throws Problem.Raised {
+        byte[] crt = data.get(CERT);
+        byte[] key = data.get(KEY);
+        if (crt == null || key == null) {
+            throw new Problem(Problem.MISSING_INPUT, "Secret " + secretName + " has no key "
+                + (crt == null ? CERT : KEY)).raise();
+        }
+        List<X509Certificate> chain;
+        PrivateKey privateKey;
+        try {
+            chain = Pem.certificates(crt);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + CERT + " " + e.getMessage()).raise();
+        }
+        try {
+            privateKey = Pem.privateKey(key);
+        } catch (Pem.PemException e) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + KEY + " " + e.getMessage()).raise();
+        }
+        if (!KeyMatch.matches(privateKey, chain.get(0).getPublicKey())) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + ": key " + KEY
+                + " does not match the certificate in " + CERT).raise();
+        }
+        return new CertificateAuthority(privateKey, chain);
+    }
+
 }

@@ -64,15 +64,15 @@ public final class CaRotation {
     }
 
     static Instant renewalTime(X509Certificate ca) {
-        Instant notBefore = Issuance.issuedAt(ca);
+        Instant notBefore = Lifetime.issuedAt(ca);
         Instant notAfter = ca.getNotAfter().toInstant();
         return notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(RENEW_DIVISOR));
     }
 
     public static State advance(SetDefinition def, Map<String, byte[]> record, Signer signer, KeySource keys,
-                                List<String> notices)
+                                List<Notice> notices)
         throws Problem.Raised {
-        return advance(def, record, null, SetDefinition.caSecretName(def.secretName()), signer, keys, notices);
+        return advance(def, record, null, def.secrets().record(RecordRole.CA), signer, keys, notices);
     }
 
     /**
@@ -82,18 +82,18 @@ public final class CaRotation {
      * as far as the output (a crash, a failed write), its grace period starts again.
      */
     public static State advance(SetDefinition def, Map<String, byte[]> record, byte[] published, String secret,
-                                Signer signer, KeySource keys, List<String> notices)
+                                Signer signer, KeySource keys, List<Notice> notices)
         throws Problem.Raised {
         Instant now = signer.clock().instant();
         Duration grace = grace(def.issuer().duration());
         if (!record.containsKey(CERT)) {
             // none yet, or the record of an issuer the set followed before it was self-signed
-            notices.add(NEW_CA);
+            notices.add(new Notice(Notice.Kind.NEW_CA, NEW_CA));
             return state(newCa(def, signer, keys), null, null, null, null, grace, record);
         }
-        CertificateAuthority signing = Issuance.readCa(record, secret);
+        CertificateAuthority signing = CaRecord.readCa(record, secret);
         CertificateAuthority next = record.containsKey(NEXT_CERT)
-            ? Issuance.readCa(Map.of(CERT, record.get(NEXT_CERT), KEY, record.get(NEXT_KEY)), secret + " (next CA)") : null;
+            ? CaRecord.readCa(Map.of(CERT, record.get(NEXT_CERT), KEY, record.get(NEXT_KEY)), secret + " (next CA)") : null;
         Instant nextSince = instant(record.get(NEXT_SINCE), now);
         X509Certificate previous = record.containsKey(PREVIOUS_CERT) ? certificate(record.get(PREVIOUS_CERT), secret) : null;
         Instant previousSince = instant(record.get(PREVIOUS_SINCE), now);
@@ -104,19 +104,20 @@ public final class CaRotation {
                 nextSince = now;
             }
             if (signingExpired || !now.isBefore(nextSince.plus(grace))) {
-                notices.add("Now issuing from the new CA; the previous CA stays trusted for " + GoDuration.format(grace));
+                notices.add(Notice.keyMaterial("Now issuing from the new CA; the previous CA stays trusted for "
+                    + GoDuration.format(grace)));
                 return state(next, null, null, signing.certificate(), now, grace, record);
             }
             return state(signing, next, nextSince, null, null, grace, record);
         }
         if (previous != null && !now.isBefore(previousSince.plus(grace))) {
-            notices.add("The previous CA is no longer trusted");
+            notices.add(Notice.keyMaterial("The previous CA is no longer trusted"));
             previous = null;
             previousSince = null;
         }
         if (previous == null && !now.isBefore(renewalTime(signing.certificate()))) {
-            notices.add("Introduced a new CA, trusted beside the current one; leaves move to it in "
-                + GoDuration.format(grace));
+            notices.add(Notice.keyMaterial("Introduced a new CA, trusted beside the current one; leaves move to it in "
+                + GoDuration.format(grace)));
             return state(signing, newCa(def, signer, keys), now, null, null, grace, record);
         }
         return state(signing, null, null, previous, previousSince, grace, record);
@@ -128,7 +129,7 @@ public final class CaRotation {
      * chain stays trusted for {@link #MAX_GRACE}, never past its own notAfter.
      */
     public static State follow(CertificateAuthority issuer, Map<String, byte[]> record, byte[] outputCaCrt,
-                               Instant now, List<String> notices) {
+                               Instant now, List<Notice> notices) {
         List<X509Certificate> last = lenient(record.get(ISSUER_CERT));
         if (last.isEmpty() && !record.containsKey(CERT)) {
             last = lenient(outputCaCrt);
@@ -136,9 +137,9 @@ public final class CaRotation {
         List<X509Certificate> previous = lenient(record.get(PREVIOUS_CERT));
         Instant previousSince = instant(record.get(PREVIOUS_SINCE), now);
         if (!last.isEmpty() && !last.get(0).equals(issuer.certificate())) {
-            notices.add("The issuer changed to " + issuer.certificate().getSubjectX500Principal().getName()
+            notices.add(Notice.keyMaterial("The issuer changed to " + issuer.certificate().getSubjectX500Principal().getName()
                 + " (serial " + issuer.certificate().getSerialNumber().toString(16) + "); leaves are re-issued from it and"
-                + " the previous issuer stays trusted for " + GoDuration.format(MAX_GRACE));
+                + " the previous issuer stays trusted for " + GoDuration.format(MAX_GRACE)));
             previous = last;
             previousSince = now;
         }
@@ -147,7 +148,7 @@ public final class CaRotation {
         Instant until = previous.stream().map(c -> c.getNotAfter().toInstant()).filter(graceEnd::isAfter)
             .min(Instant::compareTo).orElse(graceEnd);
         if (!previous.isEmpty() && !now.isBefore(until)) {
-            notices.add("The previous issuer is no longer trusted");
+            notices.add(Notice.keyMaterial("The previous issuer is no longer trusted"));
             previous = List.of();
         }
         Map<String, byte[]> data = new LinkedHashMap<>();
@@ -185,12 +186,12 @@ public final class CaRotation {
                                Map<String, byte[]> before) {
         Map<String, byte[]> data = new LinkedHashMap<>();
         data.put(CERT, Pem.encode(signing.chain()).getBytes(StandardCharsets.UTF_8));
-        data.put(KEY, Issuance.keepPemKey(before.get(KEY), signing.key()));
+        data.put(KEY, InternalKeyRecord.Entry.keepPemKey(before.get(KEY), signing.key()));
         List<X509Certificate> trusted = new ArrayList<>(signing.chain());
         Instant nextStep;
         if (next != null) {
             data.put(NEXT_CERT, Pem.encode(next.chain()).getBytes(StandardCharsets.UTF_8));
-            data.put(NEXT_KEY, Issuance.keepPemKey(before.get(NEXT_KEY), next.key()));
+            data.put(NEXT_KEY, InternalKeyRecord.Entry.keepPemKey(before.get(NEXT_KEY), next.key()));
             data.put(NEXT_SINCE, nextSince.toString().getBytes(StandardCharsets.UTF_8));
             trusted.addAll(next.chain());
             nextStep = nextSince.plus(grace);

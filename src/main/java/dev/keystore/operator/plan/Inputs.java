@@ -36,12 +36,8 @@ public final class Inputs {
         Map<String, byte[]> internal = internalFound.map(InputSource.Named::data).orElse(Map.of());
         String password = null;
         if (def.passwordSecretRef() != null) {
-            password = new String(requiredKey(source, def.passwordSecretRef().name, def.passwordSecretRef().key,
-                "spec.passwordSecretRef"), StandardCharsets.UTF_8).strip();
-            if (password.isEmpty()) {
-                throw new Problem(Problem.BAD_INPUT, "Secret " + def.passwordSecretRef().name + " key "
-                    + def.passwordSecretRef().key + " (spec.passwordSecretRef) is empty").raise();
-            }
+            password = referencedPassword(source, def.passwordSecretRef().name, def.passwordSecretRef().key,
+                "spec.passwordSecretRef");
         }
         CertificateAuthority externalCa = switch (def.issuer().kind()) {
             case SELF_SIGNED -> null;
@@ -56,7 +52,7 @@ public final class Inputs {
         }
         Map<SlotName, Imported> imports = new java.util.EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
-            var spec = slot.spec().importFrom;
+            var spec = slot.importFrom();
             if (spec != null) {
                 try {
                     imports.put(slot.name(), spec.keystore != null ? fromKeystore(source, spec.keystore, slot)
@@ -149,8 +145,7 @@ public final class Inputs {
         X509Certificate leaf = certs.stream().filter(c -> dev.keystore.operator.crypto.KeyMatch.matches(key,
             c.getPublicKey())).findFirst().orElseThrow(() -> new Problem(Problem.BAD_INPUT, where
             + ": the private key does not match the certificate").raise());
-        if (!slot.keyType().algorithm().equals(key.getAlgorithm()) && slot.spec().privateKey != null
-            && slot.spec().privateKey.algorithm != null) {
+        if (!slot.keyType().algorithm().equals(key.getAlgorithm()) && slot.explicitAlgorithm()) {
             throw new Problem(Problem.BAD_INPUT, where + ": the key is " + key.getAlgorithm() + " but spec."
                 + slot.name().key() + ".privateKey.algorithm is " + slot.keyType().algorithm()).raise();
         }
@@ -280,11 +275,11 @@ public final class Inputs {
         }
         return switch (def.issuer().kind()) {
             case SELF_SIGNED -> {
-                String caSecret = SetDefinition.caSecretName(def.secretName());
+                String caSecret = def.secrets().record(RecordRole.CA);
                 var found = source.record(setName, def.secretName(), RecordRole.CA).orElseThrow(() -> new Problem(
                     Problem.ISSUER_NOT_READY, "KeystoreSet " + setName + " (" + field + ") has not issued its CA yet (no Secret "
                         + caSecret + ")").raise());
-                yield signable(Issuance.readCa(sized(found.data(), found.name(), field), found.name()), found.name());
+                yield signable(CaRecord.readCa(sized(found.data(), found.name(), field), found.name()), found.name());
             }
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(),
                 "spec.issuer.ca.secretRef of KeystoreSet " + setName);
@@ -295,7 +290,7 @@ public final class Inputs {
     private static CertificateAuthority caFromSecret(InputSource source, String name, String field) throws Problem.Raised {
         var data = source.secret(name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT,
             "Secret " + name + " (" + field + ") does not exist").raise());
-        return signable(Issuance.readCa(sized(data, name, field), name), name);
+        return signable(CaRecord.readCa(sized(data, name, field), name), name);
     }
 
     /** A CA Secret's data, refused before parsing when a key is larger than 1 MiB. */
@@ -317,6 +312,23 @@ public final class Inputs {
                 + refusal.get()).raise();
         }
         return ca;
+    }
+
+    /**
+     * The password a passwordSecretRef names, one reader for sets, bundles and render: the Secret and the
+     * key must exist, and the value (stripped) must not be blank. A blank password is refused, never used
+     * and never replaced by a generated one.
+     *
+     * @param key the key in the Secret, or null for the default {@code password}
+     */
+    public static String referencedPassword(InputSource source, String secret, String key, String field)
+        throws Problem.Raised {
+        String k = key == null ? "password" : key;
+        String password = new String(requiredKey(source, secret, k, field), StandardCharsets.UTF_8).strip();
+        if (password.isEmpty()) {
+            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key " + k + " (" + field + ") is empty").raise();
+        }
+        return password;
     }
 
     private static byte[] requiredKey(InputSource source, String secret, String key, String field) throws Problem.Raised {

@@ -1,6 +1,9 @@
 package dev.keystore.operator.plan;
 
+import dev.keystore.operator.crypto.Pem;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +31,19 @@ public record InternalKeyRecord(Entry stable, String stableRole, Entry primary, 
                                 String previousPassword) {
     /** A private key and its certificate chain, as PEM bytes. */
     public record Entry(byte[] key, byte[] chain) {
+        /** The existing PEM bytes when they hold this very key, else a new PKCS#8 encoding. */
+        static byte[] keepPemKey(byte[] before, PrivateKey key) {
+            if (before != null) {
+                try {
+                    if (Arrays.equals(Pem.privateKey(before).getEncoded(), key.getEncoded())) {
+                        return before;
+                    }
+                } catch (Pem.PemException e) {
+                    // rewrite below
+                }
+            }
+            return Pem.encode(key).getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     public static InternalKeyRecord empty() {

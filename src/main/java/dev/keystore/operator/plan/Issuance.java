@@ -2,7 +2,6 @@ package dev.keystore.operator.plan;
 
 import dev.keystore.operator.api.v1alpha1.RotationPolicy;
 import dev.keystore.operator.crypto.CertificateAuthority;
-import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.Fingerprints;
 import dev.keystore.operator.crypto.KeyAndChain;
 import dev.keystore.operator.crypto.KeyMatch;
@@ -10,45 +9,35 @@ import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.KeyType;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.Signer;
-import dev.keystore.operator.keystore.Aliases;
-import dev.keystore.operator.keystore.KeystoreCodec;
 import dev.keystore.operator.keystore.Passwords;
-import dev.keystore.operator.keystore.StoreContent;
-import dev.keystore.operator.keystore.StoreEntry;
-import dev.keystore.operator.keystore.StoreType;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One run for one set: decides per slot whether to keep, renew or rotate, issues what is due, and
  * assembles the Secret data. Pure: the clock and randomness come in through the {@link Signer}.
  */
 public final class Issuance {
-    static final String RECORD_KEY = RecordKey.TLS_KEY.key();
-    static final String RECORD_CERT = RecordKey.TLS_CRT.key();
-    static final String REENCRYPTED = "Re-encrypted every store with the new password; keys unchanged";
+    static final Notice REENCRYPTED = Notice.keyMaterial("Re-encrypted every store with the new password; keys unchanged");
     /** Notices saying the key that never changes was taken over from another slot. */
-    public static final String PRIMARY_BECAME_INTERNAL =
-        "The existing primary key pair now serves as the internal key; a new primary key pair was generated";
-    public static final String INTERNAL_TOOK_OVER = "The internal slot took over the key pair the primary slot used for internal data";
+    public static final Notice PRIMARY_BECAME_INTERNAL = new Notice(Notice.Kind.KEY_ADOPTED,
+        "The existing primary key pair now serves as the internal key; a new primary key pair was generated");
+    public static final Notice INTERNAL_TOOK_OVER = new Notice(Notice.Kind.KEY_ADOPTED,
+        "The internal slot took over the key pair the primary slot used for internal data");
     /** Notice of a slot found holding a key another slot owns (a migration interrupted before the output was written). */
     public static final String SHARED_KEY_REPLACED = "held the key pair of another slot; a new key pair was generated for it";
-    public static final String CA_RESTORED = "The CA record was missing: the CA was restored from its copy in the internal key record";
-    /** Notices of a refused request start with this. */
-    public static final String REFUSED = "Refused";
+    public static final Notice CA_RESTORED =
+        Notice.keyMaterial("The CA record was missing: the CA was restored from its copy in the internal key record");
 
     private final Signer signer;
     private final KeySource keys;
@@ -66,7 +55,7 @@ public final class Issuance {
 
     public Outcome run(SetDefinition def, ExistingState existing) throws Problem.Raised {
         Instant now = signer.clock().instant();
-        List<String> notices = new ArrayList<>();
+        List<Notice> notices = new ArrayList<>();
         InternalKeyRecord record = InternalKeyRecord.of(existing.internalRecord());
         String recordName = existing.recordName(RecordRole.INTERNAL, def.secretName());
         Optional<String> recordedPassword = record.recordedPassword();
@@ -108,22 +97,22 @@ public final class Issuance {
                     .raise();
             }
             checkUsableCa(ca, issuerWhere(def), now);
-            CaRotation.State state = CaRotation.follow(ca, existing.caRecord(), existing.output().get("ca.crt"), now, notices);
+            CaRotation.State state = CaRotation.follow(ca, existing.caRecord(), existing.output().get(RecordKey.CA_CRT.key()), now, notices);
             issuerTrust = state.trusted();
             caRecord = state.record();
             caStep = state.nextStep();
         }
 
-        StableKey stable = stableKey(def, record, recordName);
+        SlotDecision.StableKey stable = stableKey(def, record, recordName);
         KeyAndChain recordedPrimary = primaryKeptInRecord(def) && record.primary() != null
             ? parseRecorded(record.primary(), recordName, "primary key") : null;
         Map<SlotName, Optional<KeyAndChain>> currents = new EnumMap<>(SlotName.class);
         Map<SlotName, Decision> decisions = new EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
-            Optional<KeyAndChain> current = readSlot(existing.output(), slot, pw);
+            Optional<KeyAndChain> current = OutputLayout.readSlot(existing.output(), slot, pw);
             for (String former : formerPasswords) {
                 if (current.isEmpty()) {
-                    current = readSlot(existing.output(), slot, former.toCharArray());
+                    current = OutputLayout.readSlot(existing.output(), slot, former.toCharArray());
                     if (current.isPresent()) {
                         readWithFormer = former;
                         if (!notices.contains(REENCRYPTED)) {
@@ -134,9 +123,15 @@ public final class Issuance {
             }
             currents.put(slot.name(), current);
             String token = existing.rotationRequests().get(slot.name());
-            KeyAndChain home = slot.name() == stable.slot ? stable.recorded
+            KeyAndChain home = slot.name() == stable.slot() ? stable.recorded()
                 : slot.name() == SlotName.PRIMARY ? recordedPrimary : null;
-            decisions.put(slot.name(), decide(slot, current, stable, home, ca, now, token, notices, existing.imports()));
+            SlotDecision decision = SlotDecision.decide(slot, current, stable, home, ca.chain(), now, token,
+                existing.imports().get(slot.name()));
+            if (decision.verdict() == SlotDecision.Verdict.REFUSE) {
+                throw decision.refusal().raise();
+            }
+            notices.addAll(decision.notices());
+            decisions.put(slot.name(), new Decision(execute(slot, decision, ca), decision.action()));
         }
         distinctKeys(def, stable, currents, decisions, ca, notices);
         Map<SlotName, KeyAndChain> material = new EnumMap<>(SlotName.class);
@@ -153,38 +148,21 @@ public final class Issuance {
             reports.put(slot.name(), new SlotReport(slot.name(), slot.alias(),
                 cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(),
                 cert.getSerialNumber().toString(16), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
-                renewalTime(cert, slot.renewBefore()), Fingerprints.sha256(cert),
+                Lifetime.renewalTime(cert, slot.renewBefore()), Fingerprints.sha256(cert),
                 KeyType.of(cert.getPublicKey()).describe(), decision.action, token));
         }
 
-        Map<String, byte[]> output = new LinkedHashMap<>();
-        for (SlotDefinition slot : def.slots().values()) {
-            KeyAndChain kc = material.get(slot.name());
-            StoreContent content = StoreContent.of(new StoreEntry.KeyEntry(slot.alias(), kc.key(), kc.chain()));
-            output.put(slot.fileName(), KeystoreCodec.encodeKeeping(existing.output().get(slot.fileName()), slot.format(), content, pw,
-                slot.pkcs12Profile()));
-        }
         List<X509Certificate> extra = new ArrayList<>(existing.extraTrusted());
         existing.imports().values().stream().filter(i -> i.problem() == null).forEach(i -> extra.addAll(i.caCertificates()));
-        List<X509Certificate> trusted = trusted(def, issuerTrust, extra);
-        List<StoreEntry> trustEntries = new ArrayList<>(Aliases.assign(trusted));
-        output.put(def.truststore().fileName(), KeystoreCodec.encodeKeeping(existing.output().get(def.truststore().fileName()),
-            def.truststore().format(), new StoreContent(trustEntries), pw, def.truststore().pkcs12Profile()));
-        if (existing.referencedPassword() == null) {
-            output.put(RecordKey.PASSWORD.key(), password.getBytes(StandardCharsets.UTF_8));
-        }
-        output.put(RecordKey.CA_CRT.key(), Pem.encode(unique(issuerTrust)).getBytes(StandardCharsets.UTF_8));
-        KeyAndChain tls = material.get(SlotName.TLS);
-        if (tls != null) {
-            output.put("tls.crt", Pem.encode(tls.chain()).getBytes(StandardCharsets.UTF_8));
-            output.put("tls.key", keepPemKey(existing.output().get("tls.key"), tls.key()));
-        }
+        OutputLayout.Written written = OutputLayout.write(def, existing.output(), material, trusted(def, issuerTrust, extra),
+            issuerTrust, existing.referencedPassword() == null ? password : null, pw);
+        Map<String, byte[]> output = written.data();
 
         // a recorded stable key is never dropped, even when no slot uses it now; the password is the one in use, and
         // the one the stores were written with stays beside it until the stores are rewritten with the new one
-        InternalKeyRecord.Entry stableEntry = stable.slot == null ? record.stable()
-            : entry(record.stable(), material.get(stable.slot));
-        String stableRole = stable.slot == null ? record.stableRole() : stable.slot.key();
+        InternalKeyRecord.Entry stableEntry = stable.slot() == null ? record.stable()
+            : entry(record.stable(), material.get(stable.slot()));
+        String stableRole = stable.slot() == null ? record.stableRole() : stable.slot().key();
         InternalKeyRecord.Entry primaryEntry = primaryKeptInRecord(def)
             ? entry(record.primary(), material.get(SlotName.PRIMARY)) : null;
         String previous = recordedPassword.filter(p -> !p.equals(password)).orElse(readWithFormer);
@@ -197,37 +175,10 @@ public final class Issuance {
         if (caStep != null && caStep.isBefore(next)) {
             next = caStep;
         }
-        return new Outcome(output, caRecord, internalRecord, reports, trustEntries.size(), next, notices);
+        return new Outcome(output, caRecord, internalRecord, reports, written.trustedCertificates(), next, notices);
     }
 
     // ---- the CA ----
-
-    /** A CA from Secret data with tls.crt (certificate, then its chain) and tls.key. */
-    public static CertificateAuthority readCa(Map<String, byte[]> data, String secretName) throws Problem.Raised {
-        byte[] crt = data.get(RECORD_CERT);
-        byte[] key = data.get(RECORD_KEY);
-        if (crt == null || key == null) {
-            throw new Problem(Problem.MISSING_INPUT, "Secret " + secretName + " has no key "
-                + (crt == null ? RECORD_CERT : RECORD_KEY)).raise();
-        }
-        List<X509Certificate> chain;
-        PrivateKey privateKey;
-        try {
-            chain = Pem.certificates(crt);
-        } catch (Pem.PemException e) {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + RECORD_CERT + " " + e.getMessage()).raise();
-        }
-        try {
-            privateKey = Pem.privateKey(key);
-        } catch (Pem.PemException e) {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + " key " + RECORD_KEY + " " + e.getMessage()).raise();
-        }
-        if (!KeyMatch.matches(privateKey, chain.get(0).getPublicKey())) {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secretName + ": key " + RECORD_KEY
-                + " does not match the certificate in " + RECORD_CERT).raise();
-        }
-        return new CertificateAuthority(privateKey, chain);
-    }
 
     /**
      * Someone else's CA ending before the leaf asked for: the leaf ends with it (clamped, as any
@@ -235,7 +186,7 @@ public final class Issuance {
      * for only the CA's owner can fix it.
      */
     private static void checkIssuerOutlives(SetDefinition def, SlotDefinition slot, CertificateAuthority ca, Instant now,
-                                            List<String> notices) throws Problem.Raised {
+                                            List<Notice> notices) throws Problem.Raised {
         Instant caEnd = ca.certificate().getNotAfter().toInstant();
         if (!caEnd.isBefore(now.plus(slot.duration()))) {
             return;
@@ -246,13 +197,13 @@ public final class Issuance {
                 + GoDuration.format(slot.duration()) + " that " + field + ".duration asks for and within its renewBefore of "
                 + GoDuration.format(slot.renewBefore()) + "; renew that CA").raise();
         }
-        notices.add("The " + slot.name().key() + " certificate ends with its issuer at " + caEnd + ", sooner than "
-            + field + ".duration asks for");
+        notices.add(Notice.keyMaterial("The " + slot.name().key() + " certificate ends with its issuer at " + caEnd
+            + ", sooner than " + field + ".duration asks for"));
     }
 
     private static String issuerWhere(SetDefinition def) {
         return def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.CA_SECRET
-            ? "the issuer Secret " + def.issuer().reference() + " key " + RECORD_CERT + " (spec.issuer.ca.secretRef)"
+            ? "the issuer Secret " + def.issuer().reference() + " key " + RecordKey.TLS_CRT.key() + " (spec.issuer.ca.secretRef)"
             : "the issuer " + def.issuer().reference();
     }
 
@@ -270,20 +221,13 @@ public final class Issuance {
 
     // ---- the key that must never change ----
 
-    /**
-     * The slot whose key must stay stable (internal; primary while it stands in for internal), and
-     * the key recorded for it in the -internal Secret, if any.
-     */
-    private record StableKey(SlotName slot, KeyAndChain recorded, String recordedRole) {
-    }
-
-    private StableKey stableKey(SetDefinition def, InternalKeyRecord record, String recordName) throws Problem.Raised {
+    private SlotDecision.StableKey stableKey(SetDefinition def, InternalKeyRecord record, String recordName) throws Problem.Raised {
         SlotName slot = def.slot(SlotName.INTERNAL).isPresent() ? SlotName.INTERNAL
             : def.slot(SlotName.PRIMARY).isPresent() ? SlotName.PRIMARY : null;
         if (record.stable() == null) {
-            return new StableKey(slot, null, null); // no key recorded yet (the record may hold only the password)
+            return new SlotDecision.StableKey(slot, null, null); // no key recorded yet (the record may hold only the password)
         }
-        return new StableKey(slot, parseRecorded(record.stable(), recordName, "internal key record"), record.stableRole());
+        return new SlotDecision.StableKey(slot, parseRecorded(record.stable(), recordName, "internal key record"), record.stableRole());
     }
 
     /** A key from the record; the record is the one copy that must never be lost: refuse rather than replace it. */
@@ -304,11 +248,11 @@ public final class Issuance {
      */
     static boolean primaryKeptInRecord(SetDefinition def) {
         return def.slot(SlotName.INTERNAL).isPresent() && def.slot(SlotName.PRIMARY)
-            .filter(p -> p.rotationPolicy() == RotationPolicy.Never && p.spec().importFrom == null).isPresent();
+            .filter(p -> p.rotationPolicy() == RotationPolicy.Never && !p.imported()).isPresent();
     }
 
     private static InternalKeyRecord.Entry entry(InternalKeyRecord.Entry before, KeyAndChain kc) {
-        return new InternalKeyRecord.Entry(keepPemKey(before == null ? null : before.key(), kc.key()),
+        return new InternalKeyRecord.Entry(InternalKeyRecord.Entry.keepPemKey(before == null ? null : before.key(), kc.key()),
             Pem.encode(kc.chain()).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -317,11 +261,11 @@ public final class Issuance {
      * key; any other slot found holding one of theirs (e.g. primary after a migration whose output
      * was never written) gets a new key pair, which is said. Imported keys are the user's choice.
      */
-    private void distinctKeys(SetDefinition def, StableKey stable, Map<SlotName, Optional<KeyAndChain>> currents,
-                              Map<SlotName, Decision> decisions, CertificateAuthority ca, List<String> notices) {
+    private void distinctKeys(SetDefinition def, SlotDecision.StableKey stable, Map<SlotName, Optional<KeyAndChain>> currents,
+                              Map<SlotName, Decision> decisions, CertificateAuthority ca, List<Notice> notices) {
         List<SlotName> order = new ArrayList<>();
-        if (stable.slot != null) {
-            order.add(stable.slot);
+        if (stable.slot() != null) {
+            order.add(stable.slot());
         }
         for (SlotName n : List.of(SlotName.PRIMARY, SlotName.INTERNAL, SlotName.TLS)) {
             if (decisions.containsKey(n) && !order.contains(n)) {
@@ -334,17 +278,17 @@ public final class Issuance {
             SlotDefinition slot = def.slot(n).orElseThrow();
             byte[] encoded = d.material.key().getEncoded();
             boolean clash = taken.stream().anyMatch(k -> Arrays.equals(k.getEncoded(), encoded));
-            if (clash && slot.spec().importFrom == null && n != stable.slot) {
-                boolean migration = n == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
-                    && Arrays.equals(stable.recorded.key().getEncoded(), encoded);
-                String notice = migration ? PRIMARY_BECAME_INTERNAL : "The " + n.key() + " slot " + SHARED_KEY_REPLACED;
+            if (clash && !slot.imported() && n != stable.slot()) {
+                boolean migration = n == SlotName.PRIMARY && stable.slot() == SlotName.INTERNAL && stable.recorded() != null
+                    && Arrays.equals(stable.recorded().key().getEncoded(), encoded);
+                Notice notice = migration ? PRIMARY_BECAME_INTERNAL : Notice.keyMaterial("The " + n.key() + " slot " + SHARED_KEY_REPLACED);
                 if (!notices.contains(notice)) {
                     notices.add(notice);
                 }
                 d = new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
                 decisions.put(n, d);
-            } else if (n == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
-                && currents.get(n).filter(c -> KeyMatch.matches(stable.recorded.key(), c.certificate().getPublicKey()))
+            } else if (n == SlotName.PRIMARY && stable.slot() == SlotName.INTERNAL && stable.recorded() != null
+                && currents.get(n).filter(c -> KeyMatch.matches(stable.recorded().key(), c.certificate().getPublicKey()))
                     .isPresent() && !notices.contains(PRIMARY_BECAME_INTERNAL)) {
                 // the output still shows the migration's first step: primary already has its new key in the record
                 notices.add(PRIMARY_BECAME_INTERNAL);
@@ -358,125 +302,14 @@ public final class Issuance {
     private record Decision(KeyAndChain material, SlotAction action) {
     }
 
-    /**
-     * @param home the key recorded for this slot in the -internal record (the stable key, or primary
-     *             kept for rotationPolicy Never), or null
-     */
-    private Decision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable, KeyAndChain home,
-                            CertificateAuthority ca, Instant now, String rotationToken, List<String> notices,
-                            Map<SlotName, Imported> imports)
-        throws Problem.Raised {
-        boolean isStable = slot.name() == stable.slot;
-        if (slot.spec().importFrom != null) {
-            Imported imported = imports.get(slot.name());
-            KeyAndChain held = isStable && stable.recorded != null ? stable.recorded
-                : isStable ? current.orElse(null) : null;
-            if (held != null) {
-                // the key that must never change exists: the import may only name that same key
-                if (imported != null && imported.problem() == null
-                    && !KeyMatch.matches(held.key(), imported.material().certificate().getPublicKey())) {
-                    throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".import: the "
-                        + slot.name().key() + " key pair already exists and never changes; the imported key differs")
-                        .raise();
-                }
-                KeyAndChain kept = current.filter(c -> KeyMatch.matches(held.key(), c.certificate().getPublicKey()))
-                    .orElse(held);
-                return new Decision(new KeyAndChain(held.key(), kept.chain()), current.isPresent() ? SlotAction.KEPT
-                    : SlotAction.IMPORTED);
-            }
-            if (imported == null || imported.problem() != null) {
-                throw (imported == null ? Problem.invalidSpec("spec." + slot.name().key() + ".import",
-                    "could not be read") : imported.problem()).raise();
-            }
-            boolean same = current.isPresent() && sameMaterial(current.get(), imported.material());
-            return new Decision(imported.material(), same ? SlotAction.KEPT : SlotAction.IMPORTED);
-        }
-        PrivateKey key;
-        boolean newKey;
-        if (isStable && stable.recorded != null) {
-            key = stableRecordedKey(slot, stable, notices);
-            newKey = false;
-        } else if (slot.name() == SlotName.PRIMARY && stable.slot == SlotName.INTERNAL && stable.recorded != null
-            && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
-            // the migration of api.md: the old primary key became internal; primary gets a fresh one
-            notices.add(PRIMARY_BECAME_INTERNAL);
-            return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
-        } else if (home != null && KeyType.of(home.certificate().getPublicKey()).equals(slot.keyType())) {
-            // primary kept for rotationPolicy Never: its recorded key wins over whatever the output holds
-            key = home.key();
-            newKey = false;
-        } else if (current.isPresent() && KeyType.of(current.get().certificate().getPublicKey()).equals(slot.keyType())) {
-            key = current.get().key();
-            newKey = false;
-        } else if (current.isPresent() && isStable) {
-            throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
-                + " key pair is " + KeyType.of(current.get().certificate().getPublicKey()).describe()
-                + " and never changes; remove privateKey or set it back").raise();
-        } else {
-            key = null;
-            newKey = true;
-        }
-
-        if (rotationToken != null && !newKey) {
-            if (isStable) {
-                notices.add(REFUSED + " rotate-" + slot.name().key() + " token " + rotationToken + ": the "
-                    + slot.name().key() + " key " + (slot.name() == SlotName.PRIMARY
-                    ? "stands in for the internal key (no internal slot), and must never change"
-                    : "must never change"));
-            } else {
-                notices.add("Rotated the " + slot.name().key() + " key pair (token " + rotationToken + ")");
-                return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
-            }
-        }
-        if (newKey) {
-            return new Decision(freshlyIssued(slot, ca), current.isPresent() ? SlotAction.ROTATED : SlotAction.ISSUED);
-        }
-
-        Optional<KeyAndChain> certSource = current.filter(c -> KeyMatch.matches(key, c.certificate().getPublicKey()));
-        if (certSource.isEmpty() && home != null && KeyMatch.matches(key, home.certificate().getPublicKey())) {
-            certSource = Optional.of(home);
-        }
-        if (certSource.isPresent() && stillGood(slot, certSource.get(), ca, now)) {
-            return new Decision(new KeyAndChain(key, certSource.get().chain()), SlotAction.KEPT);
-        }
-        boolean due = certSource.isPresent() && !now.isBefore(renewalTime(certSource.get().certificate(), slot.renewBefore()));
-        if (due && slot.rotationPolicy() == RotationPolicy.Always && !isStable) {
-            return new Decision(freshlyIssued(slot, ca), SlotAction.ROTATED);
-        }
-        return new Decision(issue(slot, ca, certSource.map(c -> c.certificate().getPublicKey())
-            .orElseGet(() -> publicKeyOf(key, home)), key), SlotAction.RENEWED);
-    }
-
-    private PrivateKey stableRecordedKey(SlotDefinition slot, StableKey stable, List<String> notices) throws Problem.Raised {
-        KeyType recordedType = KeyType.of(stable.recorded.certificate().getPublicKey());
-        var explicit = slot.spec().privateKey;
-        if (explicit != null && (explicit.algorithm != null || explicit.size != null) && !recordedType.equals(slot.keyType())) {
-            throw new Problem(Problem.INTERNAL_KEY_IMMUTABLE, "spec." + slot.name().key() + ".privateKey: the " + slot.name().key()
-                + " key pair is " + recordedType.describe() + " and never changes; remove privateKey or set it back")
-                .raise();
-        }
-        if (slot.name() == SlotName.INTERNAL && SlotName.PRIMARY.key().equals(stable.recordedRole)) {
-            notices.add(INTERNAL_TOOK_OVER);
-        }
-        return stable.recorded.key();
-    }
-
-    private java.security.PublicKey publicKeyOf(PrivateKey key, KeyAndChain home) {
-        if (home != null && KeyMatch.matches(key, home.certificate().getPublicKey())) {
-            return home.certificate().getPublicKey();
-        }
-        throw new IllegalStateException("no certificate carries the public key to renew");
-    }
-
-    private static boolean sameMaterial(KeyAndChain a, KeyAndChain b) {
-        return Arrays.equals(a.key().getEncoded(), b.key().getEncoded()) && StoreEntry.sameCertificates(a.chain(), b.chain());
-    }
-
-    private boolean stillGood(SlotDefinition slot, KeyAndChain kc, CertificateAuthority ca, Instant now) {
-        X509Certificate cert = kc.certificate();
-        return now.isBefore(renewalTime(cert, slot.renewBefore()))
-            && CertificateProfile.of(cert).equals(slot.profile())
-            && StoreEntry.sameCertificates(kc.chain().subList(1, kc.chain().size()), ca.chain());
+    /** Carries a decision out: signs what is to be signed, nothing else. */
+    private KeyAndChain execute(SlotDefinition slot, SlotDecision decision, CertificateAuthority ca) {
+        return switch (decision.verdict()) {
+            case KEEP, ADOPT, IMPORT -> decision.material();
+            case RENEW -> issue(slot, ca, decision.publicKey(), decision.material().key());
+            case ROTATE -> freshlyIssued(slot, ca);
+            case REFUSE -> throw new IllegalStateException("a refusal is raised, not executed");
+        };
     }
 
     private KeyAndChain freshlyIssued(SlotDefinition slot, CertificateAuthority ca) {
@@ -492,55 +325,8 @@ public final class Issuance {
         return new KeyAndChain(privateKey, signer.issue(ca, slot.profile(), publicKey, slot.duration()));
     }
 
-    /**
-     * notAfter - renewBefore; when the CA cut the lifetime short so that this falls in the first
-     * third of it, two thirds into the lifetime instead, so a short certificate is not renewed in a loop.
-     */
-    static Instant renewalTime(X509Certificate cert, Duration renewBefore) {
-        Instant notBefore = issuedAt(cert);
-        Instant notAfter = cert.getNotAfter().toInstant();
-        Duration lifetime = Duration.between(notBefore, notAfter);
-        Instant byPolicy = notAfter.minus(renewBefore);
-        Instant earliest = notBefore.plus(lifetime.dividedBy(3));
-        return byPolicy.isBefore(earliest) ? notBefore.plus(lifetime.multipliedBy(2).dividedBy(3)) : byPolicy;
-    }
-
-    /** When a certificate was issued: notBefore without the backdating, which would skew short lifetimes. */
-    static Instant issuedAt(X509Certificate cert) {
-        Instant notBefore = cert.getNotBefore().toInstant();
-        Instant notAfter = cert.getNotAfter().toInstant();
-        Instant issued = notBefore.plus(Signer.BACKDATE);
-        return issued.isBefore(notAfter) ? issued : notBefore;
-    }
-
     // ---- files ----
 
-    private static Optional<KeyAndChain> readSlot(Map<String, byte[]> output, SlotDefinition slot, char[] password) {
-        byte[] bytes = output.get(slot.fileName());
-        if (bytes == null) {
-            return Optional.empty();
-        }
-        try {
-            StoreContent content = KeystoreCodec.read(KeystoreCodec.detect(bytes), bytes, password);
-            return content.keyEntry(slot.alias()).map(e -> new KeyAndChain(e.key(), e.chain()));
-        } catch (KeystoreCodec.UnreadableKeystore e) {
-            return Optional.empty(); // our own output, unreadable (e.g. the password changed): issue anew
-        }
-    }
-
-    /** The existing PEM bytes when they hold this very key, else a new PKCS#8 encoding. */
-    static byte[] keepPemKey(byte[] before, PrivateKey key) {
-        if (before != null) {
-            try {
-                if (Arrays.equals(Pem.privateKey(before).getEncoded(), key.getEncoded())) {
-                    return before;
-                }
-            } catch (Pem.PemException e) {
-                // rewrite below
-            }
-        }
-        return Pem.encode(key).getBytes(StandardCharsets.UTF_8);
-    }
 
     private static List<X509Certificate> trusted(SetDefinition def, List<X509Certificate> issuer,
                                                  List<X509Certificate> extra) {
@@ -549,18 +335,8 @@ public final class Issuance {
             all.addAll(issuer);
         }
         all.addAll(extra);
-        return unique(all);
+        return Fingerprints.distinct(all);
     }
 
-    private static List<X509Certificate> unique(List<X509Certificate> all) {
-        Set<String> seen = new HashSet<>();
-        List<X509Certificate> unique = new ArrayList<>();
-        for (X509Certificate c : all) {
-            if (seen.add(Fingerprints.sha256(c))) {
-                unique.add(c);
-            }
-        }
-        return unique;
-    }
 
 }

@@ -13,5 +13,9 @@ import java.util.Map;
  */
 public record Outcome(Map<String, byte[]> output, Map<String, byte[]> caRecord, Map<String, byte[]> internalRecord,
                       Map<SlotName, SlotReport> slots, int trustedCertificates, Instant nextRenewal,
-                      List<String> notices) {
+                      List<Notice> notices) {
+    /** The notices' texts, in order. */
+    public List<String> messages() {
+        return notices.stream().map(Notice::message).toList();
+    }
 }

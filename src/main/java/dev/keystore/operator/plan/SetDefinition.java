@@ -64,18 +64,9 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         return Optional.ofNullable(slots.get(name));
     }
 
-    /** The Secret holding this set's self-signed CA (and what a keystoreSetRef signs with). */
-    public static String caSecretName(String secretName) {
-        return secretName + "-ca";
-    }
-
-    /** The Secret that keeps the internal key pair beyond the life of the set (api.md). */
-    public static String internalSecretName(String secretName) {
-        return secretName + "-internal";
-    }
-
-    public static String defaultSecretName(String setName) {
-        return setName + "-keystores";
+    /** The output Secret's name and its records' names and labels, the one place they are derived. */
+    public SetSecrets secrets() {
+        return new SetSecrets(name, secretName);
     }
 
     public static SetDefinition of(KeystoreSet set) throws Problem.Raised {
@@ -107,7 +98,7 @@ public record SetDefinition(String name, String namespace, String secretName, Se
             }
         }
         checkFileNames(slots, truststore);
-        String secretName = blankToNull(spec.secretName) == null ? defaultSecretName(name) : spec.secretName;
+        String secretName = SetSecrets.of(set).output();
         if (spec.passwordSecretRef != null && blankToNull(spec.passwordSecretRef.name) == null) {
             throw Problem.invalidSpec("spec.passwordSecretRef.name", "is required").raise();
         }
@@ -205,7 +196,9 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         if (profile.keyUsage() == 0) {
             throw Problem.invalidSpec(field + ".usages", "needs at least one key usage such as digitalSignature").raise();
         }
-        return new SlotDefinition(name, alias, fileName, format, keyType, rotation, duration, renewBefore, profile, spec,
+        boolean explicitAlgorithm = spec.privateKey != null && spec.privateKey.algorithm != null;
+        return new SlotDefinition(name, alias, fileName, format, keyType, rotation, duration, renewBefore, profile,
+            spec.importFrom, explicitAlgorithm, explicitAlgorithm || spec.privateKey != null && spec.privateKey.size != null,
             pkcs12Profile);
     }
 

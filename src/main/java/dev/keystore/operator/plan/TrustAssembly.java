@@ -16,11 +16,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** A TrustBundle's output: its certificates, deduplicated and aliased, in the requested formats. */
 public final class TrustAssembly {
@@ -58,16 +56,8 @@ public final class TrustAssembly {
     public static Result assemble(TrustBundle bundle, List<X509Certificate> certificates, Map<String, byte[]> existing,
                                   String referencedPassword, Instant now, SecureRandom random) throws Problem.Raised {
         boolean excludeExpired = bundle.getSpec() != null && Boolean.TRUE.equals(bundle.getSpec().excludeExpired);
-        Set<String> seen = new HashSet<>();
-        List<X509Certificate> unique = new ArrayList<>();
-        for (X509Certificate c : certificates) {
-            if (excludeExpired && !now.isBefore(c.getNotAfter().toInstant())) {
-                continue;
-            }
-            if (seen.add(Fingerprints.sha256(c))) {
-                unique.add(c);
-            }
-        }
+        List<X509Certificate> unique = Fingerprints.distinct(certificates.stream()
+            .filter(c -> !excludeExpired || now.isBefore(c.getNotAfter().toInstant())).toList());
         if (unique.isEmpty()) {
             throw new Problem(Problem.BAD_INPUT, "TrustBundle " + bundle.getMetadata().getName()
                 + " has no certificate" + (excludeExpired ? " that has not expired" : "")).raise();

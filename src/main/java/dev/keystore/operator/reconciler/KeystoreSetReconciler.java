@@ -4,7 +4,7 @@ import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.KeystoreSetSpec;
 import dev.keystore.operator.api.v1alpha1.SlotSpec;
 import dev.keystore.operator.dependent.ManagedSecret;
-import dev.keystore.operator.plan.SetDefinition;
+import dev.keystore.operator.plan.SetSecrets;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.crypto.KeyPool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -171,11 +171,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
         if (spec == null) {
             return names;
         }
-        String secretName = spec.secretName == null || spec.secretName.isBlank()
-            ? SetDefinition.defaultSecretName(set.getMetadata().getName()) : spec.secretName;
-        names.add(secretName);
-        names.add(SetDefinition.caSecretName(secretName));
-        names.add(SetDefinition.internalSecretName(secretName));
+        names.addAll(SetSecrets.of(set).names());
         if (spec.passwordSecretRef != null && spec.passwordSecretRef.name != null) {
             names.add(spec.passwordSecretRef.name);
         }

@@ -17,7 +17,7 @@ import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.OutputSecret;
 import dev.keystore.operator.dependent.SecretMetadataTemplate;
 import dev.keystore.operator.dependent.WorkloadRollout;
-import dev.keystore.operator.plan.CaRotation;
+import dev.keystore.operator.plan.Notice;
 import dev.keystore.operator.plan.Inputs;
 import dev.keystore.operator.plan.Issuance;
 import dev.keystore.operator.plan.Outcome;
@@ -151,13 +151,16 @@ public final class KeystoreSetSync {
         // A new set's first issuance is told by one Issued Event (it names the slots); its new CA is part
         // of that and not told apart: a new set costs three Secrets, its status and one Event.
         boolean firstIssue = Optional.ofNullable(previous.revision).orElse(0L) == 0;
-        for (String notice : outcome.notices()) {
-            if (notice.startsWith(Issuance.REFUSED)) {
-                events.warning(set, "Refused", notice);
-            } else if (notice.equals(Issuance.PRIMARY_BECAME_INTERNAL) || notice.equals(Issuance.INTERNAL_TOOK_OVER)) {
-                events.normal(set, "InternalKeyAdopted", notice);
-            } else if (!(firstIssue && CaRotation.NEW_CA.equals(notice))) {
-                events.normal(set, "KeyMaterial", notice);
+        for (Notice notice : outcome.notices()) {
+            switch (notice.kind()) {
+                case REFUSED -> events.warning(set, "Refused", notice.message());
+                case KEY_ADOPTED -> events.normal(set, "InternalKeyAdopted", notice.message());
+                case NEW_CA -> {
+                    if (!firstIssue) {
+                        events.normal(set, "KeyMaterial", notice.message());
+                    }
+                }
+                case KEY_MATERIAL -> events.normal(set, "KeyMaterial", notice.message());
             }
         }
         long revision = Optional.ofNullable(previous.revision).orElse(0L) + (changed ? 1 : 0);

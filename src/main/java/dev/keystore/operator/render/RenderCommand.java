@@ -9,13 +9,13 @@ import dev.keystore.operator.plan.Inputs;
 import dev.keystore.operator.plan.Issuance;
 import dev.keystore.operator.plan.Outcome;
 import dev.keystore.operator.plan.Problem;
+import dev.keystore.operator.plan.RecordRole;
 import dev.keystore.operator.plan.SetDefinition;
 import dev.keystore.operator.plan.SlotReport;
 import dev.keystore.operator.plan.TrustAssembly;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -135,8 +135,7 @@ public final class RenderCommand {
             } catch (Problem.Raised e) {
                 throw new Stop("KeystoreSet " + name + ": " + e.problem().message());
             }
-            for (String secret : List.of(def.secretName(), SetDefinition.caSecretName(def.secretName()),
-                SetDefinition.internalSecretName(def.secretName()))) {
+            for (String secret : def.secrets().names()) {
                 claim(claimed, namespace, secret, "KeystoreSet " + name, "spec.secretName");
             }
             places.put(name, place(tree, single, namespace, def));
@@ -160,11 +159,11 @@ public final class RenderCommand {
                 output.putAll(Snippets.files(def));
                 pending.put(Manifests.key(place.namespace(), def.secretName()), output);
                 if (outcome.caRecord() != null) {
-                    pending.put(Manifests.key(place.namespace(), SetDefinition.caSecretName(def.secretName())),
+                    pending.put(Manifests.key(place.namespace(), def.secrets().record(RecordRole.CA)),
                         outcome.caRecord());
                 }
                 if (outcome.internalRecord() != null) {
-                    pending.put(Manifests.key(place.namespace(), SetDefinition.internalSecretName(def.secretName())),
+                    pending.put(Manifests.key(place.namespace(), def.secrets().record(RecordRole.INTERNAL)),
                         outcome.internalRecord());
                 }
             } catch (Problem.Raised e) {
@@ -181,11 +180,7 @@ public final class RenderCommand {
                 var ref = bundle.getSpec() == null || bundle.getSpec().target == null ? null
                     : bundle.getSpec().target.passwordSecretRef;
                 if (ref != null) {
-                    String key = ref.key == null ? "password" : ref.key;
-                    byte[] value = source.secret(ref.name).map(d -> d.get(key)).orElseThrow(() -> new Problem(
-                        Problem.MISSING_INPUT, "Secret " + ref.name + " key " + key
-                        + " (spec.target.passwordSecretRef) is not in the input files").raise());
-                    password = new String(value, StandardCharsets.UTF_8).strip();
+                    password = Inputs.referencedPassword(source, ref.name, ref.key, "spec.target.passwordSecretRef");
                 }
                 bundles.put(bundle, TrustAssembly.assemble(bundle, Inputs.trustedCertificates(bundle, source),
                     bundleStore(tree, single, bundle).read().orElse(Map.of()), password, clock.instant(), random));
@@ -214,7 +209,7 @@ public final class RenderCommand {
                     .append(r.notAfter()).append(')');
             }
             report.add(line.toString());
-            e.getValue().notices().forEach(n -> report.add("  " + n));
+            e.getValue().messages().forEach(n -> report.add("  " + n));
         }
         for (var e : bundles.entrySet()) {
             DirectoryStore store = bundleStore(tree, single, e.getKey());
@@ -243,8 +238,8 @@ public final class RenderCommand {
         throws OutputTree.Refused {
         Path dir = single ? tree.root() : tree.resolve(def.name());
         Path records = tree.resolve(STATE_DIR, namespace, def.name());
-        String ca = SetDefinition.caSecretName(def.secretName());
-        String internal = SetDefinition.internalSecretName(def.secretName());
+        String ca = def.secrets().record(RecordRole.CA);
+        String internal = def.secrets().record(RecordRole.INTERNAL);
         // the layouts before records were kept by identity: read (and copied forward), never removed
         Path singleLayout = tree.resolve(STATE_DIR);
         Path severalLayout = tree.resolve(def.name(), STATE_DIR);
@@ -291,9 +286,9 @@ public final class RenderCommand {
                         Optional<Map<String, byte[]>> found = Optional.empty();
                         if (name.equals(secretName)) {
                             found = first(place.output(), List.of(place.otherLayoutOutput()));
-                        } else if (name.equals(SetDefinition.caSecretName(secretName))) {
+                        } else if (name.equals(place.def().secrets().record(RecordRole.CA))) {
                             found = first(place.ca(), place.legacyCa());
-                        } else if (name.equals(SetDefinition.internalSecretName(secretName))) {
+                        } else if (name.equals(place.def().secrets().record(RecordRole.INTERNAL))) {
                             found = first(place.internal(), place.legacyInternal());
                         }
                         if (found.isPresent()) {

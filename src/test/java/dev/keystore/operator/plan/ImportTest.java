@@ -232,7 +232,7 @@ class ImportTest {
         ExistingState first = Inputs.gather(def, inputs, Map.of());
         assertTrue(first.extraTrusted().isEmpty());
         Outcome o = new Issuance(TestKeys.signerAt(TestKeys.T0)).run(def, first);
-        inputs.secrets.put(SetDefinition.caSecretName(def.secretName()), o.caRecord());
+        inputs.secrets.put(def.secrets().record(RecordRole.CA), o.caRecord());
         assertEquals(1, Inputs.gather(def, inputs, Map.of()).extraTrusted().size(), "then its CA comes through the bundle");
     }
 

@@ -200,9 +200,10 @@ class IssuanceTest {
             SlotName.INTERNAL, SlotAction.ISSUED), actions(o));
         assertEquals(Set.of("primary.p12", "tls.p12", "internal.p12", "truststore.p12", "password", "ca.crt", "tls.crt",
             "tls.key"), o.output().keySet());
-        assertTrue(o.notices().contains("Generated a new self-signed CA"), o.notices().toString());
+        assertTrue(o.messages().contains("Generated a new self-signed CA"), o.notices().toString());
+        assertTrue(o.notices().contains(new Notice(Notice.Kind.NEW_CA, "Generated a new self-signed CA")), "a new CA is its own kind");
 
-        CertificateAuthority ca = Issuance.readCa(o.caRecord(), "apim-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o.caRecord(), "apim-keystores-ca");
         assertEquals(List.of(ca.certificate()), Pem.certificates(o.output().get("ca.crt")));
         for (String slot : List.of("primary", "tls", "internal")) {
             StoreEntry.KeyEntry e = entry(o, slot + ".p12", slot);
@@ -253,7 +254,7 @@ class IssuanceTest {
         KeystoreSet set = set("defaults");
         set.getSpec().tls = new SlotSpec();
         Outcome o1 = first(set);
-        CertificateAuthority ca = Issuance.readCa(o1.caRecord(), "defaults-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o1.caRecord(), "defaults-keystores-ca");
         assertEquals(KeyType.rsa(3072), KeyType.of(ca.certificate().getPublicKey()));
         assertEquals("CN=defaults CA", ca.certificate().getSubjectX500Principal().getName());
         assertFalse(o1.internalRecord().containsKey("tls.key"), "a tls-only set has no key that must never change");
@@ -296,7 +297,7 @@ class IssuanceTest {
         assertSameBytes(o1.output(), o2.output(), "output");
         assertSameBytes(o1.caRecord(), o2.caRecord(), "CA record");
         assertSameBytes(o1.internalRecord(), o2.internalRecord(), "internal record");
-        assertEquals(List.of(), o2.notices());
+        assertEquals(List.of(), o2.messages());
         assertEquals(o1.nextRenewal(), o2.nextRenewal());
 
         Outcome o3 = run(set, T0.plus(Duration.ofDays(60)), after(o2));
@@ -516,7 +517,7 @@ class IssuanceTest {
         StoreEntry.KeyEntry internal = entry(o2, "internal.p12", "internal");
         assertTrue(sameKey(internalKey, internal.key()));
         assertEquals(SlotAction.RENEWED, o2.slots().get(SlotName.INTERNAL).action());
-        CertificateAuthority newCa = Issuance.readCa(o2.caRecord(), "lost2-keystores-ca");
+        CertificateAuthority newCa = CaRecord.readCa(o2.caRecord(), "lost2-keystores-ca");
         assertEquals(newCa.certificate(), internal.chain().get(1));
         internal.chain().get(0).verify(newCa.certificate().getPublicKey());
     }
@@ -618,8 +619,9 @@ class IssuanceTest {
         assertTrue(KeyMatch.matches(newPrimary, entry(o2, "primary.p12", "primary").chain().get(0).getPublicKey()));
         assertEquals(SlotAction.ROTATED, o2.slots().get(SlotName.PRIMARY).action());
         assertTrue(sameKey(tlsKey, entry(o2, "tls.p12", "tls").key()), "tls is not part of the migration");
-        assertTrue(o2.notices().stream().anyMatch(n -> n.contains("primary key pair now serves as the internal key")),
+        assertTrue(o2.messages().stream().anyMatch(n -> n.contains("primary key pair now serves as the internal key")),
             o2.notices().toString());
+        assertTrue(o2.notices().stream().anyMatch(n -> n.kind() == Notice.Kind.KEY_ADOPTED), o2.notices().toString());
         assertEquals("internal", role(o2));
         assertTrue(sameKey(oldPrimary, recordKey(o2.internalRecord())));
 
@@ -647,7 +649,8 @@ class IssuanceTest {
         assertEquals(SlotAction.KEPT, o2.slots().get(SlotName.INTERNAL).action());
         assertArrayEquals(o1.output().get("primary.p12"), o2.output().get("primary.p12"));
         assertArrayEquals(o1.output().get("internal.p12"), o2.output().get("internal.p12"));
-        assertTrue(o2.notices().stream().anyMatch(n -> n.contains("2026-01-02")), o2.notices().toString());
+        assertTrue(o2.messages().stream().anyMatch(n -> n.contains("2026-01-02")), o2.notices().toString());
+        assertEquals(List.of(Notice.Kind.KEY_MATERIAL), o2.notices().stream().map(Notice::kind).toList(), "a rotation is no refusal");
     }
 
     @Test
@@ -669,10 +672,11 @@ class IssuanceTest {
         assertEquals(SlotAction.KEPT, o2.slots().get(SlotName.PRIMARY).action());
         assertTrue(sameKey(entry(o1, "primary.p12", "primary").key(), entry(o2, "primary.p12", "primary").key()));
         assertArrayEquals(o1.output().get("primary.p12"), o2.output().get("primary.p12"));
-        String notice = o2.notices().stream().filter(n -> n.contains("please-rotate")).findFirst()
+        String notice = o2.messages().stream().filter(n -> n.contains("please-rotate")).findFirst()
             .orElseThrow(() -> new AssertionError("no notice about the refused token: " + o2.notices()));
         assertTrue(notice.contains("internal"), notice);
         assertTrue(notice.startsWith("Refused"), notice);
+        assertEquals(List.of(Notice.Kind.REFUSED), o2.notices().stream().map(Notice::kind).toList(), "told as a refusal");
     }
 
     @Test
@@ -682,7 +686,7 @@ class IssuanceTest {
         Outcome o2 = run(set, T0.plus(Duration.ofDays(1)), after(o1, Map.of(SlotName.INTERNAL, "x")));
         assertEquals(SlotAction.KEPT, o2.slots().get(SlotName.INTERNAL).action());
         assertArrayEquals(o1.output().get("internal.p12"), o2.output().get("internal.p12"));
-        assertTrue(o2.notices().stream().anyMatch(n -> n.startsWith("Refused")), o2.notices().toString());
+        assertTrue(o2.messages().stream().anyMatch(n -> n.startsWith("Refused")), o2.notices().toString());
     }
 
     // ---- truststore and CA ----
@@ -691,7 +695,7 @@ class IssuanceTest {
     void theTruststoreHoldsTheCaChainAsTrustedEntriesOnly() throws Exception {
         KeystoreSet set = threeSlots("trust");
         Outcome o = first(set);
-        CertificateAuthority ca = Issuance.readCa(o.caRecord(), "trust-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o.caRecord(), "trust-keystores-ca");
         StoreContent truststore = store(o, "truststore.p12", password(o));
 
         assertEquals(1, truststore.entries().size());
@@ -706,7 +710,7 @@ class IssuanceTest {
     void extraTrustedCertificatesAreAddedOnceAndIncludeIssuerFalseLeavesTheCaOut() throws Exception {
         KeystoreSet set = threeSlots("extra");
         Outcome o1 = first(set);
-        CertificateAuthority ca = Issuance.readCa(o1.caRecord(), "extra-keystores-ca");
+        CertificateAuthority ca = CaRecord.readCa(o1.caRecord(), "extra-keystores-ca");
         X509Certificate partner = TestKeys.selfSigned("CN=Partner Root");
         ExistingState withExtra = new ExistingState(o1.output(), o1.caRecord(), o1.internalRecord(), null, null,
             List.of(partner, ca.certificate(), partner), Map.of());
@@ -727,7 +731,7 @@ class IssuanceTest {
     }
 
     static X509Certificate signingCa(Outcome o, String secretName) throws Exception {
-        return Issuance.readCa(o.caRecord(), secretName).certificate();
+        return CaRecord.readCa(o.caRecord(), secretName).certificate();
     }
 
     static List<X509Certificate> trustedCerts(Outcome o) throws Exception {
@@ -793,7 +797,7 @@ class IssuanceTest {
         // 1. past two thirds: a new CA is introduced and trusted; leaves still come from the old one
         Instant introduced = T0.plus(Duration.ofHours(2001));
         Outcome o3 = run(set, introduced, after(o2));
-        assertTrue(o3.notices().stream().anyMatch(n -> n.startsWith("Introduced a new CA")), o3.notices().toString());
+        assertTrue(o3.messages().stream().anyMatch(n -> n.startsWith("Introduced a new CA")), o3.notices().toString());
         assertEquals(oldCa, signingCa(o3, caSecret));
         List<X509Certificate> overlap = trustedCerts(o3);
         assertEquals(2, overlap.size());
@@ -815,7 +819,7 @@ class IssuanceTest {
         // 2. after the grace period: the new CA signs, leaves move to it with their keys; the old CA stays trusted
         Instant promoted = introduced.plus(Duration.ofHours(25));
         Outcome o5 = run(set, promoted, after(o4));
-        assertTrue(o5.notices().stream().anyMatch(n -> n.startsWith("Now issuing from the new CA")), o5.notices().toString());
+        assertTrue(o5.messages().stream().anyMatch(n -> n.startsWith("Now issuing from the new CA")), o5.notices().toString());
         assertEquals(newCa, signingCa(o5, caSecret));
         assertEquals(Set.of(oldCa, newCa), Set.copyOf(trustedCerts(o5)));
         for (String slot : List.of("primary", "tls", "internal")) {
@@ -831,7 +835,7 @@ class IssuanceTest {
 
         // 3. after another grace period the old CA leaves the truststore; keystores are untouched
         Outcome o7 = run(set, promoted.plus(Duration.ofHours(25)), after(o6));
-        assertTrue(o7.notices().contains("The previous CA is no longer trusted"), o7.notices().toString());
+        assertTrue(o7.messages().contains("The previous CA is no longer trusted"), o7.notices().toString());
         assertEquals(List.of(newCa), trustedCerts(o7));
         assertEquals(List.of(newCa), Pem.certificates(o7.output().get("ca.crt")));
         for (String slot : List.of("primary", "tls", "internal")) {
@@ -933,7 +937,7 @@ class IssuanceTest {
             assertEquals(entry(o1, slot + ".p12", slot).key(), e.key(), slot + " keeps its key (a renewal)");
         }
         assertEquals(2, o2.trustedCertificates(), "old and new CA trusted during the overlap");
-        assertTrue(o2.notices().stream().anyMatch(n -> n.contains("issuer changed")), o2.notices().toString());
+        assertTrue(o2.messages().stream().anyMatch(n -> n.contains("issuer changed")), o2.notices().toString());
         assertEquals(t2.plus(Duration.ofHours(24)), o2.nextRenewal(), "woken when the overlap ends");
 
         Outcome during = run(set, t2.plus(Duration.ofHours(23)), afterWithCa(o2, newCa));
@@ -955,7 +959,7 @@ class IssuanceTest {
         Outcome o1 = run(set, T0.plus(Duration.ofHours(1)), withExternalCa(ca));
         assertEquals(ca.certificate().getNotAfter(), entry(o1, "tls.p12", "tls").chain().get(0).getNotAfter(),
             "the leaf ends with its issuer");
-        assertTrue(o1.notices().stream().anyMatch(n -> n.contains("ends with its issuer")), o1.notices().toString());
+        assertTrue(o1.messages().stream().anyMatch(n -> n.contains("ends with its issuer")), o1.notices().toString());
         // 30 days on, the leaves are kept: no new signature is needed
         Outcome kept = run(set, T0.plus(Duration.ofDays(30)), afterWithCa(o1, ca));
         assertSameBytes(o1.output(), kept.output(), "kept leaves");
@@ -995,7 +999,7 @@ class IssuanceTest {
         Map<String, byte[]> data = Map.of(
             "tls.crt", Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8),
             "tls.key", pkcs1(keys).getBytes(StandardCharsets.UTF_8));
-        CertificateAuthority read = Issuance.readCa(data, "cm-ca");
+        CertificateAuthority read = CaRecord.readCa(data, "cm-ca");
         assertEquals(ca.chain(), read.chain());
         assertTrue(sameKey(keys.getPrivate(), read.key()));
     }
@@ -1006,28 +1010,28 @@ class IssuanceTest {
         byte[] crt = Pem.encode(ca.chain()).getBytes(StandardCharsets.UTF_8);
         byte[] key = Pem.encode(ca.key()).getBytes(StandardCharsets.UTF_8);
 
-        Problem noKey = assertThrows(Problem.Raised.class, () -> Issuance.readCa(Map.of("tls.crt", crt), "corp-ca")).problem();
+        Problem noKey = assertThrows(Problem.Raised.class, () -> CaRecord.readCa(Map.of("tls.crt", crt), "corp-ca")).problem();
         assertEquals(Problem.MISSING_INPUT, noKey.reason());
         assertTrue(noKey.message().contains("corp-ca") && noKey.message().contains("tls.key"), noKey.message());
 
-        Problem noCrt = assertThrows(Problem.Raised.class, () -> Issuance.readCa(Map.of("tls.key", key), "corp-ca")).problem();
+        Problem noCrt = assertThrows(Problem.Raised.class, () -> CaRecord.readCa(Map.of("tls.key", key), "corp-ca")).problem();
         assertTrue(noCrt.message().contains("tls.crt"), noCrt.message());
 
         byte[] garbage = "SECRET-GARBAGE".getBytes(StandardCharsets.UTF_8);
         Problem badCrt = assertThrows(Problem.Raised.class,
-            () -> Issuance.readCa(Map.of("tls.crt", garbage, "tls.key", key), "corp-ca")).problem();
+            () -> CaRecord.readCa(Map.of("tls.crt", garbage, "tls.key", key), "corp-ca")).problem();
         assertEquals(Problem.BAD_INPUT, badCrt.reason());
         assertTrue(badCrt.message().contains("corp-ca") && badCrt.message().contains("tls.crt"), badCrt.message());
         assertFalse(badCrt.message().contains("SECRET-GARBAGE"));
 
         Problem badKey = assertThrows(Problem.Raised.class,
-            () -> Issuance.readCa(Map.of("tls.crt", crt, "tls.key", garbage), "corp-ca")).problem();
+            () -> CaRecord.readCa(Map.of("tls.crt", crt, "tls.key", garbage), "corp-ca")).problem();
         assertTrue(badKey.message().contains("tls.key"), badKey.message());
         assertFalse(badKey.message().contains("SECRET-GARBAGE"));
 
         byte[] otherKey = Pem.encode(TestKeys.ec256().getPrivate()).getBytes(StandardCharsets.UTF_8);
         Problem mismatch = assertThrows(Problem.Raised.class,
-            () -> Issuance.readCa(Map.of("tls.crt", crt, "tls.key", otherKey), "corp-ca")).problem();
+            () -> CaRecord.readCa(Map.of("tls.crt", crt, "tls.key", otherKey), "corp-ca")).problem();
         assertEquals(Problem.BAD_INPUT, mismatch.reason());
         assertTrue(mismatch.message().contains("does not match"), mismatch.message());
     }
@@ -1038,10 +1042,10 @@ class IssuanceTest {
         X509Certificate cert = TestKeys.signerAt(T0).issue(ca, TestKeys.leafProfile("x", Set.of(), Set.of()),
             TestKeys.ec256().getPublic(), Duration.ofHours(300)).get(0);
         Instant notAfter = cert.getNotAfter().toInstant();
-        assertEquals(notAfter.minus(Duration.ofHours(24)), Issuance.renewalTime(cert, Duration.ofHours(24)));
+        assertEquals(notAfter.minus(Duration.ofHours(24)), Lifetime.renewalTime(cert, Duration.ofHours(24)));
         // renewBefore larger than two thirds of the lifetime: renew two thirds in, not immediately; the
         // lifetime counts from issuance (T0), not from the backdated notBefore, so short lifetimes are not skewed
-        assertEquals(T0, Issuance.issuedAt(cert));
-        assertEquals(T0.plus(Duration.ofHours(200)), Issuance.renewalTime(cert, Duration.ofHours(250)));
+        assertEquals(T0, Lifetime.issuedAt(cert));
+        assertEquals(T0.plus(Duration.ofHours(200)), Lifetime.renewalTime(cert, Duration.ofHours(250)));
     }
 }

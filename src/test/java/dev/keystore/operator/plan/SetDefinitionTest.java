@@ -567,8 +567,8 @@ class SetDefinitionTest {
 
     @Test
     void secretNamesDeriveFromTheOutputSecret() {
-        assertEquals("apim-keystores", SetDefinition.defaultSecretName("apim"));
-        assertEquals("apim-keystores-ca", SetDefinition.caSecretName("apim-keystores"));
-        assertEquals("apim-keystores-internal", SetDefinition.internalSecretName("apim-keystores"));
+        assertEquals("apim-keystores", SetSecrets.defaultOutput("apim"));
+        assertEquals("apim-keystores-ca", new SetSecrets("apim", "apim-keystores").record(RecordRole.CA));
+        assertEquals("apim-keystores-internal", new SetSecrets("apim", "apim-keystores").record(RecordRole.INTERNAL));
     }
 }

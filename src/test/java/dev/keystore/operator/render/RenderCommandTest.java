@@ -281,4 +281,30 @@ class RenderCommandTest {
         assertTrue(run.err().contains("Secret app-password"), run.err());
         assertFalse(Files.exists(tmp.resolve("out")));
     }
+
+    /** One passwordSecretRef reader for sets, bundles and render: a blank password is refused, never used. */
+    @Test
+    void aBlankBundlePasswordIsRefusedNamingTheSecretAndKey(@TempDir Path tmp) throws Exception {
+        String example = Files.readString(PROJECT.resolve("examples/trustbundle.yaml"));
+        String caSecret = example.substring(example.indexOf("apiVersion: v1"), example.indexOf("---"));
+        Path yaml = tmp.resolve("blank.yaml");
+        Files.writeString(yaml, caSecret + """
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: bundle-password, namespace: default}
+            stringData: {pw: "   "}
+            ---
+            apiVersion: keystore.dev/v1alpha1
+            kind: TrustBundle
+            metadata: {name: roots, namespace: default}
+            spec:
+              sources: [{secret: {name: zosmf-ca, key: ca.crt}}]
+              target: {passwordSecretRef: {name: bundle-password, key: pw}}
+            """);
+        Run run = render(NOW, "-f", yaml.toString(), "-o", tmp.resolve("out").toString());
+        assertEquals(1, run.code(), run.out() + run.err());
+        assertTrue(run.err().contains("Secret bundle-password key pw (spec.target.passwordSecretRef) is empty"), run.err());
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
 }
