@@ -84,6 +84,40 @@ final class ClusterInputs implements InputSource {
         return chosen.map(c -> new Named(c.name(), c.data()));
     }
 
+    /** Reads the pool's few blocking GETs; daemon threads, so that they never hold the JVM up. */
+    private static final java.util.concurrent.ExecutorService READS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "set-input-read");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Reads by name, in one parallel round, those of {@code names} not known yet (neither read nor
+     * in the set's labelled LIST): a new set's three Secret names cost one round trip, not three.
+     */
+    void prefetch(List<String> names) {
+        List<String> own = setName == null ? List.of() : ofSet.getOrDefault(setName, List.of()).stream()
+            .map(s -> s.getMetadata().getName()).toList();
+        List<String> missing = names.stream().distinct().filter(n -> !secrets.containsKey(n) && !own.contains(n)).toList();
+        if (missing.size() < 2) {
+            return;
+        }
+        Map<String, java.util.concurrent.Future<Secret>> reads = new java.util.LinkedHashMap<>();
+        for (String n : missing) {
+            reads.put(n, READS.submit(() -> client.secrets().inNamespace(namespace).withName(n).get()));
+        }
+        for (var e : reads.entrySet()) {
+            try {
+                secrets.put(e.getKey(), Optional.ofNullable(e.getValue().get()));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return; // the rest is read one by one when asked for
+            } catch (java.util.concurrent.ExecutionException ee) {
+                // not remembered: secretObject reads it again and its error surfaces there, as before
+            }
+        }
+    }
+
     Optional<Secret> secretObject(String name) {
         return secrets.computeIfAbsent(name, n -> {
             // the set's own Secrets came with the labelled LIST; anything else is read by name

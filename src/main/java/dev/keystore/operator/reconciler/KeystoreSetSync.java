@@ -55,6 +55,7 @@ public final class KeystoreSetSync {
     private final Clock clock;
     private final Issuance issuance;
     private final EventRecorder events;
+    private final OwnWrites ownWrites;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KeystoreSetSync.class);
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random) {
@@ -62,6 +63,11 @@ public final class KeystoreSetSync {
     }
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys) {
+        this(client, clock, random, keys, new OwnWrites());
+    }
+
+    KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys, OwnWrites ownWrites) {
+        this.ownWrites = ownWrites;
         this.client = client;
         this.clock = clock;
         this.issuance = new Issuance(new Signer(clock, random), keys);
@@ -104,6 +110,7 @@ public final class KeystoreSetSync {
         ExistingState existing = Inputs.gather(def, inputs, rotations);
         String caName = existing.recordName(RecordRole.CA, def.secretName());
         String internalName = existing.recordName(RecordRole.INTERNAL, def.secretName());
+        inputs.prefetch(List.of(def.secretName(), caName, internalName));
         for (String name : List.of(def.secretName(), caName, internalName)) {
             Optional<Secret> found = inputs.secretObject(name);
             if (found.isPresent() && !ManagedSecret.isOurs(found.get(), set)) {
@@ -124,16 +131,15 @@ public final class KeystoreSetSync {
 
         // the records first: they are the copies that must never be lost, and the output is rebuilt from them
         if (outcome.internalRecord() != null) {
-            new InternalKeySecret().apply(client, set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
+            write(new InternalKeySecret(), set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
         }
         if (outcome.caRecord() != null) {
             boolean holdsCa = def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED;
-            new CaSecret(holdsCa).apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
+            write(new CaSecret(holdsCa), set, caName, outcome.caRecord(), inputs.secretObject(caName));
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
         output.putAll(snippets);
-        boolean changed = new OutputSecret().apply(client, set, def.secretName(), output,
-            inputs.secretObject(def.secretName()));
+        boolean changed = write(new OutputSecret(), set, def.secretName(), output, inputs.secretObject(def.secretName()));
         if (renamedFrom.isPresent()) {
             events.normal(set, "SecretRenamed", "spec.secretName changed from " + previousName + " to " + def.secretName()
                 + ": Secret " + def.secretName() + " was written with the same keys and CA; Secret " + previousName
@@ -184,6 +190,28 @@ public final class KeystoreSetSync {
             wait = Duration.ofSeconds(1);
         }
         return new Result(status, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait, changed);
+    }
+
+    /**
+     * Writes one of the set's Secrets. An update's watch event is announced to {@link OwnWrites}
+     * first (the event can arrive before the write returns), so that it does not reconcile the set
+     * again; a creation's event is already dropped by the Secret informer's add filter.
+     */
+    private boolean write(ManagedSecret secret, KeystoreSet set, String name, Map<String, byte[]> data,
+                          Optional<Secret> existing) {
+        String ns = set.getMetadata().getNamespace();
+        if (existing.isPresent()) {
+            ownWrites.expect(ns, name, data);
+        }
+        boolean wrote = false;
+        try {
+            wrote = secret.apply(client, set, name, data, existing);
+            return wrote;
+        } finally {
+            if (!wrote && existing.isPresent()) {
+                ownWrites.forget(ns, name);
+            }
+        }
     }
 
     private Result failed(KeystoreSet set, KeystoreSetStatus previous, Problem problem, Duration retry) {
