@@ -53,6 +53,8 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
     private final KeystoreMetrics metrics;
     /** Updates this operator is making to its sets' Secrets, whose watch events are no change to act on. */
     private final OwnWrites ownWrites = new OwnWrites();
+    /** The Secret informer (names and labels): which Secret names exist, without a GET for each. */
+    private volatile InformerEventSource<Secret, KeystoreSet> secretNames;
 
     public KeystoreSetReconciler(KeystoreMetrics metrics, KeyPool keys) {
         this.metrics = metrics;
@@ -67,7 +69,8 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
         if (known != null) {
             set.setStatus(known);
         }
-        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random, keys, ownWrites).reconcile(set);
+        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random, keys, ownWrites,
+            secretSeen()).reconcile(set);
         String before = set.getStatus() == null ? null : StatusPatch.json(set.getStatus());
         if (!StatusPatch.json(result.status()).equals(before)) {
             StatusPatch.replace(context.getClient(), set, result.status());
@@ -137,6 +140,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             .withSecondaryToPrimaryMapper(issuer -> context.getPrimaryCache()
                 .byIndex(ISSUER_INDEX, issuer.getMetadata().getNamespace() + "/" + issuer.getMetadata().getName())
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+        secretNames = secrets;
         return List.of(secrets, issuers, bundles, configMaps);
     }
 
@@ -155,6 +159,11 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             return false; // a record under a name the set does not give its records (e.g. a restored backup): look at it
         }
         return owner != null && readers.stream().allMatch(set -> owner.equals(set.getMetadata().getName()));
+    }
+
+    private java.util.function.BiPredicate<String, String> secretSeen() {
+        var informer = secretNames;
+        return informer == null ? null : (ns, name) -> informer.get(new ResourceID(name, ns)).isPresent();
     }
 
     /**

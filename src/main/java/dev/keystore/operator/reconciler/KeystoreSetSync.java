@@ -56,6 +56,8 @@ public final class KeystoreSetSync {
     private final Issuance issuance;
     private final EventRecorder events;
     private final OwnWrites ownWrites;
+    /** Whether the Secret informer has seen namespace/name; null: read every name from the API server. */
+    private final java.util.function.BiPredicate<String, String> secretSeen;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KeystoreSetSync.class);
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random) {
@@ -63,11 +65,13 @@ public final class KeystoreSetSync {
     }
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys) {
-        this(client, clock, random, keys, new OwnWrites());
+        this(client, clock, random, keys, new OwnWrites(), null);
     }
 
-    KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys, OwnWrites ownWrites) {
+    KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys, OwnWrites ownWrites,
+                    java.util.function.BiPredicate<String, String> secretSeen) {
         this.ownWrites = ownWrites;
+        this.secretSeen = secretSeen;
         this.client = client;
         this.clock = clock;
         this.issuance = new Issuance(new Signer(clock, random), keys);
@@ -82,7 +86,17 @@ public final class KeystoreSetSync {
         KeystoreSetStatus previous = set.getStatus() == null ? new KeystoreSetStatus() : set.getStatus();
         try {
             FaultHook.beforeReconcile(set.getMetadata().getName());
-            return issue(set, previous);
+            try {
+                return issue(set, previous, secretSeen);
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (secretSeen == null || e.getCode() != 409) {
+                    throw e;
+                }
+                // a Secret the informer had not shown yet: read every name this time (the creation wrote nothing)
+                LOG.debugf("KeystoreSet %s/%s: a Secret appeared since the informer's view; reading it", 
+                    set.getMetadata().getNamespace(), set.getMetadata().getName());
+                return issue(set, previous, null);
+            }
         } catch (Problem.Raised e) {
             return failed(set, previous, e.problem(), RETRY_AFTER_PROBLEM);
         } catch (Throwable t) {
@@ -94,17 +108,18 @@ public final class KeystoreSetSync {
         }
     }
 
-    private Result issue(KeystoreSet set, KeystoreSetStatus previous) throws Problem.Raised {
+    private Result issue(KeystoreSet set, KeystoreSetStatus previous,
+                         java.util.function.BiPredicate<String, String> seen) throws Problem.Raised {
         SetDefinition def = SetDefinition.of(set);
         Map<String, byte[]> snippets = Snippets.files(def); // a value no snippet can hold is refused before any write
         String ns = set.getMetadata().getNamespace();
         String previousName = previous.secretName != null && !previous.secretName.equals(def.secretName())
             ? previous.secretName : null;
-        ClusterInputs inputs = new ClusterInputs(client, ns, def.name(), previousName);
+        ClusterInputs inputs = known(new ClusterInputs(client, ns, def.name(), previousName), ns, seen);
         // a Secret replacement (type change) a crash interrupted is finished before anything is read
         if (ManagedSecret.recover(client, inputs.secretsOfSet(def.name()))) {
             LOG.infof("KeystoreSet %s/%s: finished a Secret replacement an earlier run left half done", ns, def.name());
-            inputs = new ClusterInputs(client, ns, def.name(), previousName);
+            inputs = known(new ClusterInputs(client, ns, def.name(), previousName), ns, seen);
         }
         Map<SlotName, String> rotations = rotationRequests(set, previous);
         ExistingState existing = Inputs.gather(def, inputs, rotations);
@@ -190,6 +205,10 @@ public final class KeystoreSetSync {
             wait = Duration.ofSeconds(1);
         }
         return new Result(status, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait, changed);
+    }
+
+    private static ClusterInputs known(ClusterInputs inputs, String ns, java.util.function.BiPredicate<String, String> seen) {
+        return seen == null ? inputs : inputs.knownNames(name -> seen.test(ns, name));
     }
 
     /**
