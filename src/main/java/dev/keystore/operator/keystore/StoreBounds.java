@@ -34,11 +34,12 @@ import org.bouncycastle.util.io.Streams;
  * What a keystore may cost to open, checked from its structure before any key is derived from the
  * password. The JDK accepts up to 5,000,000 PBKDF2 iterations per PKCS12 bag and for the MAC,
  * which lets a 7 KB file cost half a minute of CPU; real tools write far fewer: keytool (JDK 12+)
- * 10,000, JDK 8 and 11 up to 100,000 for the MAC, OpenSSL 2,048.
+ * 10,000, JDK 8 and 11 up to 100,000 for the MAC, Bouncy Castle 102,400 (which writes our Legacy
+ * profile), OpenSSL 2,048.
  */
 final class StoreBounds {
     /** The most PBKDF iterations accepted for the MAC or any one encrypted part or key. */
-    static final int MAX_ITERATIONS = 100_000;
+    static final int MAX_ITERATIONS = 200_000;
     /** The most iterations one read may derive in all: MAC, encrypted parts and the keys it decrypts. */
     static final int MAX_TOTAL_ITERATIONS = 300_000;
     /** Bags (certificates, keys, nested contents) in one PKCS12 file. */

@@ -113,7 +113,7 @@ class StoreBoundsTest {
             byte[] bytes = crafted.build(keys, chain, PASSWORD);
             String[] message = new String[1];
             long cpu = cpuNanos(() -> message[0] = refusal(bytes, true));
-            assertTrue(message[0].contains("5000000 iterations, more than the 100000 allowed"), message[0]);
+            assertTrue(message[0].contains("5000000 iterations, more than the 200000 allowed"), message[0]);
             assertFalse(message[0].contains(new String(PASSWORD)));
             // 5,000,000 iterations take seconds; the refusal is a parse: far under one 100,000-iteration derivation
             assertTrue(cpu < Duration.ofMillis(500).toNanos(), part + ": " + cpu / 1_000_000 + " ms CPU");

@@ -208,7 +208,7 @@ class ForeignKeysTest {
         Problem problem = Inputs.gather(def(PRIMARY_IMPORT), inputs, Map.of()).imports().get(SlotName.PRIMARY).problem();
         assertEquals(Problem.BAD_INPUT, problem.reason());
         assertTrue(problem.message().startsWith("Secret legacy key store.p12: protects its MAC with 5000000 iterations,"
-            + " more than the 100000 allowed"), problem.message());
+            + " more than the 200000 allowed"), problem.message());
         assertFalse(problem.message().contains("legacy-pass"));
     }
 
