@@ -25,8 +25,6 @@ final class ClusterInputs implements InputSource {
     private final String setName;
     private final String previousSecretName;
     private final Map<RecordRole, Secret> found = new EnumMap<>(RecordRole.class);
-    /** Whether a Secret of this name may exist, from the Secret informer's cache; null: unknown, read it. */
-    private java.util.function.Predicate<String> mayExist;
 
     ClusterInputs(KubernetesClient client, String namespace) {
         this(client, namespace, null, null);
@@ -42,21 +40,6 @@ final class ClusterInputs implements InputSource {
         this.namespace = namespace;
         this.setName = setName;
         this.previousSecretName = previousSecretName;
-    }
-
-    /**
-     * Names the Secret informer has never seen are taken as absent, not read by name (a new set's
-     * three names cost three GETs that each answer 404). A Secret created since, that the informer
-     * has not shown yet, makes the creation fail with 409 Conflict and the run is redone without
-     * this ({@link KeystoreSetSync}): nothing is overwritten either way.
-     */
-    ClusterInputs knownNames(java.util.function.Predicate<String> mayExist) {
-        this.mayExist = mayExist;
-        return this;
-    }
-
-    private boolean surelyAbsent(String name) {
-        return mayExist != null && !mayExist.test(name);
     }
 
     /** The Secrets labelled as the operator's for a set, in this namespace (one labelled LIST per set and run). */
@@ -101,48 +84,13 @@ final class ClusterInputs implements InputSource {
         return chosen.map(c -> new Named(c.name(), c.data()));
     }
 
-    /** Reads the pool's few blocking GETs; daemon threads, so that they never hold the JVM up. */
-    private static final java.util.concurrent.ExecutorService READS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "set-input-read");
-        t.setDaemon(true);
-        return t;
-    });
-
-    /**
-     * Reads by name, in one parallel round, those of {@code names} not known yet (neither read nor
-     * in the set's labelled LIST): a new set's three Secret names cost one round trip, not three.
-     */
-    void prefetch(List<String> names) {
-        List<String> own = setName == null ? List.of() : ofSet.getOrDefault(setName, List.of()).stream()
-            .map(s -> s.getMetadata().getName()).toList();
-        List<String> missing = names.stream().distinct().filter(n -> !secrets.containsKey(n) && !own.contains(n) && !surelyAbsent(n)).toList();
-        if (missing.size() < 2) {
-            return;
-        }
-        Map<String, java.util.concurrent.Future<Secret>> reads = new java.util.LinkedHashMap<>();
-        for (String n : missing) {
-            reads.put(n, READS.submit(() -> client.secrets().inNamespace(namespace).withName(n).get()));
-        }
-        for (var e : reads.entrySet()) {
-            try {
-                secrets.put(e.getKey(), Optional.ofNullable(e.getValue().get()));
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return; // the rest is read one by one when asked for
-            } catch (java.util.concurrent.ExecutionException ee) {
-                // not remembered: secretObject reads it again and its error surfaces there, as before
-            }
-        }
-    }
-
     Optional<Secret> secretObject(String name) {
         return secrets.computeIfAbsent(name, n -> {
             // the set's own Secrets came with the labelled LIST; anything else is read by name
             List<Secret> own = setName == null ? null : ofSet.get(setName);
             Optional<Secret> listed = own == null ? Optional.empty()
                 : own.stream().filter(s -> n.equals(s.getMetadata().getName())).findFirst();
-            return listed.isPresent() || surelyAbsent(n) ? listed
-                : Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get());
+            return listed.isPresent() ? listed : Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get());
         });
     }
 

@@ -191,41 +191,6 @@ class KeystoreSetSyncTest {
                 && "Warning".equals(e.getType())));
     }
 
-    /**
-     * The Secret informer's view of which names exist saves a new set its GETs; a view that has not
-     * shown a foreign Secret yet ends in a 409 on creation, and the run is redone with reads: the
-     * foreign Secret is still never overwritten, and the conflict is reported as without the view.
-     */
-    @Test
-    void aForeignSecretTheInformerHasNotShownYetIsNeverOverwrittenEither() {
-        client.secrets().inNamespace("test").resource(new SecretBuilder().withNewMetadata().withName("unseen-keystores")
-            .endMetadata().addToData("app.p12", "AAAA").build()).create();
-        KeystoreSet set = jksSet("unseen");
-        KeystoreSetSync stale = new KeystoreSetSync(client, Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(),
-            dev.keystore.operator.crypto.KeySource.generating(new SecureRandom()), new OwnWrites(), (ns, name) -> false);
-
-        KeystoreSetSync.Result result = stale.reconcile(set);
-
-        assertEquals("False", ready(result).getStatus());
-        assertEquals("SecretConflict", ready(result).getReason());
-        assertTrue(ready(result).getMessage().contains("unseen-keystores"));
-        Secret secret = client.secrets().inNamespace("test").withName("unseen-keystores").get();
-        assertEquals(Map.of("app.p12", "AAAA"), secret.getData());
-        assertTrue(secret.getMetadata().getLabels() == null || secret.getMetadata().getLabels().isEmpty());
-    }
-
-    /** With a view that has seen nothing, a new set is issued as with reads. */
-    @Test
-    void aNewSetIssuesWithTheInformersViewOfNames() {
-        KeystoreSet set = jksSet("viewed");
-        KeystoreSetSync viewed = new KeystoreSetSync(client, Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(),
-            dev.keystore.operator.crypto.KeySource.generating(new SecureRandom()), new OwnWrites(), (ns, name) -> false);
-        KeystoreSetSync.Result result = viewed.reconcile(set);
-        assertEquals("True", ready(result).getStatus());
-        assertEquals(1L, result.status().revision);
-        assertFalse(client.secrets().inNamespace("test").withName("viewed-keystores").get().getData().isEmpty());
-    }
-
     @Test
     void anInvalidSpecIsRefusedWithTheFieldAndWritesNothing() {
         KeystoreSet set = set("invalid");
