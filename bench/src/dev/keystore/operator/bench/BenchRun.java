@@ -40,10 +40,11 @@ public final class BenchRun {
         Instant started = Instant.now();
         Machine machine = Machine.describe(project);
         Report report = new Report();
-        if (machine.loadAtStart() != null && Machine.load1() > machine.cores()) {
-            report.remark("The machine was busy when the run started (load " + machine.loadAtStart() + " on "
-                + machine.cores() + " cores): other sessions share these cores, so absolute times are inflated; "
-                + "the ratios compare figures measured side by side in this run.");
+        if (machine.noisy()) {
+            report.remark("**Noisy run**: the 1-minute load was " + machine.loadAtStart() + " when `hack/bench.sh` started "
+                + "(above " + Machine.NOISY_LOAD_PER_CORE * machine.cores() + " on " + machine.cores() + " cores): other work "
+                + "shared the cores, so absolute times are inflated and are not the project's figures; only the ratios "
+                + "measured side by side in this run compare.");
         }
 
         boolean quick = "1".equals(System.getenv("BENCH_QUICK"));
@@ -67,10 +68,9 @@ public final class BenchRun {
                 Scale.run(cluster, watch, project, floor, report, idle);
             }
         }
-        double load = Machine.load1();
-        if (load > machine.cores()) {
-            report.remark("Load at the end: " + Machine.loadAverage() + " on " + machine.cores() + " cores.");
-        }
+        report.remark("Load average (1/5/15 min): " + machine.loadAtStart() + " when hack/bench.sh started, "
+            + Machine.loadAverage() + " at the end, on " + machine.cores() + " cores; a run that starts above "
+            + Machine.NOISY_LOAD_PER_CORE * machine.cores() + " is marked noisy.");
         Path out = parts.equals(ALL) && !quick ? project.resolve("docs/benchmarks.md") : work.resolve("benchmarks.md");
         report.write(project, out, machine, started, Instant.now());
         System.out.println("[bench] wrote " + out);

@@ -27,12 +27,33 @@ record Machine(String jdk, int cores, String cpuModel, String memory, String com
             .map(l -> Math.round(Long.parseLong(l.replaceAll(".*=\\s*(\\d+).*", "$1")) / 1024.0 / 1024.0) + " MiB")
             .orElse("unknown");
         return new Machine(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-            Runtime.getRuntime().availableProcessors(), cpu, mem, commit, loadAverage(), heap);
+            Runtime.getRuntime().availableProcessors(), cpu, mem, commit,
+            System.getProperty("bench.load.start", loadAverage()), heap);
     }
 
     static String loadAverage() {
         String[] parts = read("/proc/loadavg").trim().split("\\s+");
         return parts.length >= 3 ? parts[0] + " / " + parts[1] + " / " + parts[2] : "unknown";
+    }
+
+    /**
+     * A run that started above a 1-minute load of 0.75 per core (1.5 on 2 cores) is noisy: other
+     * work shared the cores, and its absolute figures are not to be published as the project's.
+     */
+    static final double NOISY_LOAD_PER_CORE = 0.75;
+
+    /** The 1-minute figure of a load average as {@link #loadAverage()} writes it ("1.2 / 0.9 / 0.7"). */
+    static double load1(String loadAverage) {
+        try {
+            return Double.parseDouble(loadAverage.split("[\\s/]+")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    boolean noisy() {
+        double start = load1(loadAtStart);
+        return !(start <= NOISY_LOAD_PER_CORE * cores); // unknown counts as noisy
     }
 
     static double load1() {

@@ -54,6 +54,9 @@ final class Report {
         md.append("| commit | `").append(machine.commit()).append("` |\n");
         md.append("| load average | ").append(machine.loadAtStart()).append(" at the start, ").append(Machine.loadAverage())
             .append(" at the end (1/5/15 min) |\n");
+        md.append("| run | ").append(machine.noisy() ? "**noisy** (1-minute load above " + Machine.NOISY_LOAD_PER_CORE * machine.cores()
+            + " at the start: absolute figures not comparable)" : "calm (1-minute load at most "
+            + Machine.NOISY_LOAD_PER_CORE * machine.cores() + " at the start)").append(" |\n");
         md.append("| operator JVM | `java -jar target/quarkus-app/quarkus-run.jar`, default flags (max heap ")
             .append(machine.defaultMaxHeap()).append(") |\n");
         md.append("| Kubernetes | kube-apiserver 1.20.2 + etcd on this machine (kube-api-test), audit log at Metadata level |\n\n");
