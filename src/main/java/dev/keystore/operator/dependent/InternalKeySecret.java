@@ -1,29 +1,15 @@
 package dev.keystore.operator.dependent;
 
-import java.util.Map;
+import dev.keystore.operator.plan.RecordRole;
 
-/**
- * {@code <secretName>-internal}: the key pair that must never change. No owner reference and Helm's
- * keep policy, so it outlives the output Secret, the KeystoreSet and a Helm uninstall.
- */
-public final class InternalKeySecret extends ManagedSecret {
+/** {@code <secretName>-internal}: the key pairs that must never change (see {@link RecordSecret}). */
+public final class InternalKeySecret extends RecordSecret {
+    public InternalKeySecret() {
+        super(RecordRole.INTERNAL);
+    }
+
     @Override
     protected String type() {
         return "Opaque";
-    }
-
-    @Override
-    protected boolean owned() {
-        return false;
-    }
-
-    @Override
-    protected Map<String, String> annotations() {
-        return Map.of("helm.sh/resource-policy", "keep");
-    }
-
-    @Override
-    protected String role() {
-        return dev.keystore.operator.plan.RecordRole.INTERNAL.label();
     }
 }
