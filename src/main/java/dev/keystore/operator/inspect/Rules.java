@@ -1,5 +1,6 @@
 package dev.keystore.operator.inspect;
 
+import dev.keystore.operator.crypto.Usage;
 import dev.keystore.operator.keystore.StoreType;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -177,7 +178,7 @@ final class Rules {
         if (profile == Profile.WSO2 && entry.kind() == Entry.Kind.PRIVATE_KEY
             && (roles.contains(Role.PRIMARY) || roles.contains(Role.INTERNAL))) {
             List<String> usage = EntryReport.keyUsage(leaf);
-            boolean critical = leaf.getCriticalExtensionOIDs() != null && leaf.getCriticalExtensionOIDs().contains("2.5.29.15");
+            boolean critical = leaf.getCriticalExtensionOIDs() != null && leaf.getCriticalExtensionOIDs().contains(Usage.KEY_USAGE_OID);
             if (critical && !usage.contains("dataEncipherment")) {
                 at.add(Severity.ERROR, Check.DATA_ENCIPHERMENT, "the certificate's critical keyUsage lacks "
                     + "dataEncipherment: WSO2's cipher tool fails with \"Wrong key usage\"; reissue it with "
