@@ -1,5 +1,6 @@
 package dev.keystore.operator.inspect;
 
+import dev.keystore.operator.crypto.CertificateChain;
 import dev.keystore.operator.crypto.Usage;
 import dev.keystore.operator.keystore.StoreType;
 import java.security.cert.X509Certificate;
@@ -154,7 +155,7 @@ final class Rules {
             certificate.getPublicKey()), "certificate " + subject, at);
         String signature = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
         if (signature.contains("SHA1") || signature.contains("MD5") || signature.contains("MD2")) {
-            boolean selfSigned = ChainVerdict.selfSigned(certificate);
+            boolean selfSigned = CertificateChain.selfSigned(certificate);
             at.add(selfSigned ? Severity.WARNING : Severity.ERROR, Check.WEAK_SIGNATURE, "certificate " + subject
                 + " is signed with " + certificate.getSigAlgName() + (selfSigned ? " (self-signed: the signature is "
                 + "not checked when it is trusted directly, but tools flag it)" : ", which OpenSSL 3 refuses at its "
