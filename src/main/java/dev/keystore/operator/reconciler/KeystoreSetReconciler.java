@@ -106,8 +106,8 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             .withName("trust-bundles")
             .withSecondaryToPrimaryMapper(bundle -> setsUsingBundle(context, bundle.getMetadata().getNamespace(),
                 bundle.getMetadata().getName())).build(), context);
-        var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
-            .withName("secrets").withItemStore(new MetadataOnlyStore<>(Secret::new))
+        var secrets = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
+            .withName("secrets")
             .withOnAddFilter(secret -> !writtenForItsOwnSet(secret, context.getPrimaryCache()
                 .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())))
             // the operator's own update of a set's Secret, come back: the set that wrote it is being reconciled already
@@ -125,21 +125,21 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 bundles.list(ns, b -> usesSource(b, secret.getMetadata().getName(), true))
                     .forEach(b -> ids.addAll(setsUsingBundle(context, ns, b.getMetadata().getName())));
                 return ids;
-            }).build(), context);
-        var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
-            .withName("config-maps").withItemStore(new MetadataOnlyStore<>(ConfigMap::new))
+            }).build(), Secret::new), context);
+        var configMaps = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
+            .withName("config-maps")
             .withSecondaryToPrimaryMapper(cm -> {
                 String ns = cm.getMetadata().getNamespace();
                 Set<ResourceID> ids = new java.util.HashSet<>();
                 bundles.list(ns, b -> usesSource(b, cm.getMetadata().getName(), false))
                     .forEach(b -> ids.addAll(setsUsingBundle(context, ns, b.getMetadata().getName())));
                 return ids;
-            }).build(), context);
-        var issuers = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
-            .withName("issuer-sets").withItemStore(new MetadataOnlyStore<>(KeystoreSet::new))
+            }).build(), ConfigMap::new), context);
+        var issuers = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
+            .withName("issuer-sets")
             .withSecondaryToPrimaryMapper(issuer -> context.getPrimaryCache()
                 .byIndex(ISSUER_INDEX, issuer.getMetadata().getNamespace() + "/" + issuer.getMetadata().getName())
-                .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), KeystoreSet::new), context);
         secretNames = secrets;
         return List.of(secrets, issuers, bundles, configMaps);
     }
