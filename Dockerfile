@@ -19,7 +19,8 @@ COPY src src
 COPY deploy/crds deploy/crds
 RUN mvn -B -q package -Dmaven.test.skip=true
 
-# The training run: a render of every example, by the runtime image's own JVM, with the fast-jar at
+# The training run: a render of the examples (those that render together: EC and RSA keys, JKS and
+# PKCS12, a TrustBundle), by the runtime image's own JVM, with the fast-jar at
 # the path the final image has (the cache records the class path and checks it when it is used).
 FROM ${RUNTIME_IMAGE} AS training
 WORKDIR /deployments
@@ -31,7 +32,8 @@ COPY examples /training/examples
 RUN mkdir -p /training/out /deployments/aot \
  && if java -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then \
       java -XX:AOTCacheOutput=/deployments/aot/keystore-operator.aot -jar /deployments/quarkus-run.jar render \
-        $(for f in /training/examples/*.yaml; do printf -- '-f %s ' "$f"; done) -o /training/out; \
+        -f /training/examples/tls-only.yaml -f /training/examples/wso2-apim.yaml \
+        -f /training/examples/liberty-mtls.yaml -f /training/examples/zowe.yaml -o /training/out; \
     else rm -f /deployments/aot/keystore-operator.aot; echo "no AOT cache: this JVM has none (Java 24+)"; fi
 
 # A JRE only: no JDK, no Maven in the image that runs.
