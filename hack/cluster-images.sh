@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Makes the container images the one-node cluster needs, without a registry, and loads them into the
 # cluster's Docker engine (hack/cluster.sh starts it):
-#   local/debian-jre17:bookworm        debootstrap minbase + openjdk-17-jre-headless (runs the operator and workloads)
+#   local/debian-jre17:bookworm        debootstrap minbase + openjdk-17-jre-headless (runs the workloads)
+#   local/debian-jre25:bookworm        the same root file system with a Java 25 runtime instead of 17 (runs the
+#                                      operator image): bookworm has no JDK 25 package, so it is a JRE jlink'ed
+#                                      from this machine's Temurin 25 ($KEYSTORE_OPERATOR_JDK25) in /opt/java/jre25
 #   local/debian-jdk17-maven:bookworm  the same + JDK + Maven + this machine's trust store (the Dockerfile's
 #                                      build stage only: Maven in it reaches Maven Central as the machine does)
 #   local/pause:static                 the pod sandbox: a static C program that waits for SIGTERM, FROM scratch
@@ -62,7 +65,36 @@ mkdir -p "$IMAGE_CACHE"
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q debootstrap >/dev/null
 rootfs debian-jre17 ca-certificates,openjdk-17-jre-headless
 rootfs debian-jdk17-maven ca-certificates,openjdk-17-jdk-headless,maven trust
+# jre25: debian-jre17's tarball without /usr/lib/jvm and its java links, plus a jlink'ed Temurin 25 JRE (the
+# modules a Quarkus operator uses, and its default CDS archives) with /usr/local/bin/java pointing at it
+JDK25="${KEYSTORE_OPERATOR_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JRE25_MODULES=java.se,jdk.unsupported,jdk.management,jdk.naming.dns,jdk.zipfs,jdk.jfr,jdk.crypto.cryptoki,jdk.charsets
+jre25() {
+  local tarball="$IMAGE_CACHE/debian-jre25.tar" stamp work
+  stamp="$STAMP jre25 v2 $("$JDK25/bin/java" -version 2>&1 | tail -1) $JRE25_MODULES $(cat "$IMAGE_CACHE/debian-jre17.tar.stamp")"
+  if [[ -f "$tarball" && "$(cat "$tarball.stamp" 2>/dev/null)" == "$stamp" ]]; then
+    return
+  fi
+  log "jlink of a Java 25 runtime from $JDK25 into debian-jre25"
+  work="$(mktemp -d)"
+  "$JDK25/bin/jlink" --add-modules "$JRE25_MODULES" --strip-debug --no-header-files --no-man-pages \
+    --generate-cds-archive --output "$work/opt/java/jre25" >/dev/null
+  mkdir -p "$work/usr/local/bin"
+  ln -s /opt/java/jre25/bin/java "$work/usr/local/bin/java"
+  cp "$IMAGE_CACHE/debian-jre17.tar" "$tarball.tmp"
+  local gone
+  gone="$(tar -tf "$tarball.tmp" | grep -E '^\./(usr/lib/jvm/?$|usr/bin/(java|keytool|rmiregistry)$|etc/alternatives/(java|keytool|rmiregistry)(\.1\.gz)?$)' || true)"
+  # shellcheck disable=SC2086 # one member a word
+  [[ -z "$gone" ]] || tar --delete -f "$tarball.tmp" $gone
+  # only new paths: ./opt/ and ./usr/local/bin/ are in the base already (an image may not list a path twice)
+  tar -C "$work" -rf "$tarball.tmp" ./opt/java ./usr/local/bin/java
+  rm -rf "$work"
+  mv "$tarball.tmp" "$tarball"
+  echo "$stamp" >"$tarball.stamp"
+}
+jre25
 load local/debian-jre17:bookworm "$IMAGE_CACHE/debian-jre17.tar"
+load local/debian-jre25:bookworm "$IMAGE_CACHE/debian-jre25.tar"
 load local/debian-jdk17-maven:bookworm "$IMAGE_CACHE/debian-jdk17-maven.tar"
 
 pause_stamp="$(sha256sum "$HERE/cluster/pause.c" | cut -c1-16)"

@@ -4,6 +4,8 @@ import dev.keystore.operator.api.v1alpha1.KeystoreSetStatus;
 import dev.keystore.operator.api.v1alpha1.SlotStatus;
 import dev.keystore.operator.api.v1alpha1.TrustBundleStatus;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -37,20 +39,14 @@ public class KeystoreMetrics {
     private final Map<Key, List<Slot>> slots = new ConcurrentHashMap<>();
     private final Map<Key, Boolean> ready = new ConcurrentHashMap<>();
     private final Map<Key, Integer> bundles = new ConcurrentHashMap<>();
-    private final MultiGauge notAfter;
-    private final MultiGauge renewal;
-    private final MultiGauge setReady;
+    static final String NOT_AFTER = "keystore.certificate.not.after.timestamp.seconds";
+    static final String RENEWAL = "keystore.certificate.renewal.timestamp.seconds";
+    static final String READY = "keystore.keystoreset.ready";
+    private final Map<Key, List<Meter>> setMeters = new ConcurrentHashMap<>();
     private final MultiGauge bundleCertificates;
 
     public KeystoreMetrics(MeterRegistry registry) {
         this.registry = registry;
-        notAfter = MultiGauge.builder("keystore.certificate.not.after.timestamp.seconds")
-            .description("notAfter of the certificate in a KeystoreSet slot, seconds since the epoch").register(registry);
-        renewal = MultiGauge.builder("keystore.certificate.renewal.timestamp.seconds")
-            .description("When the operator renews the certificate in a KeystoreSet slot, seconds since the epoch")
-            .register(registry);
-        setReady = MultiGauge.builder("keystore.keystoreset.ready")
-            .description("1 when the KeystoreSet is Ready, else 0").register(registry);
         bundleCertificates = MultiGauge.builder("keystore.trustbundle.certificates")
             .description("Certificates in a TrustBundle's truststore").register(registry);
     }
@@ -65,7 +61,12 @@ public class KeystoreMetrics {
             .tags("kind", kind, "outcome", outcome).register(registry));
     }
 
-    /** Records a set's figures from the status just computed, and forgets sets that are gone. */
+    /**
+     * Records a set's figures from the status just computed, and forgets sets that are gone. Each
+     * set has its own gauges, which read these maps when scraped: a reconcile touches only its own
+     * set's meters (re-registering every row of a MultiGauge on each new set cost O(sets) per
+     * reconcile, which made a burst of new sets quadratic: issue 23).
+     */
     public synchronized void keystoreSet(String namespace, String name, KeystoreSetStatus status, Predicate<Key> exists) {
         Key key = new Key(namespace, name);
         List<Slot> rows = new ArrayList<>();
@@ -75,25 +76,41 @@ public class KeystoreMetrics {
             add(rows, "internal", status.keystores.internal);
         }
         List<Slot> before = slots.put(key, rows);
-        Boolean wasReady = ready.put(key, isReady(status.conditions));
-        boolean pruned = slots.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
-        pruned |= ready.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
-        if (!pruned && rows.equals(before) && Objects.equals(wasReady, ready.get(key))) {
-            return; // the gauges already show this: most reconciles change nothing
+        ready.put(key, isReady(status.conditions));
+        if (before == null || !slotNames(before).equals(slotNames(rows))) {
+            register(key, rows);
         }
-        List<MultiGauge.Row<?>> after = new ArrayList<>();
-        List<MultiGauge.Row<?>> renew = new ArrayList<>();
-        slots.forEach((k, list) -> list.forEach(s -> {
-            Tags tags = Tags.of("namespace", k.namespace(), "keystoreset", k.name(), "slot", s.name());
-            after.add(MultiGauge.Row.of(tags, s.notAfter()));
-            renew.add(MultiGauge.Row.of(tags, s.renewal()));
-        }));
-        notAfter.register(after, true);
-        renewal.register(renew, true);
-        List<MultiGauge.Row<?>> readyRows = new ArrayList<>();
-        ready.forEach((k, r) -> readyRows.add(MultiGauge.Row.of(Tags.of("namespace", k.namespace(), "keystoreset",
-            k.name()), r ? 1 : 0)));
-        setReady.register(readyRows, true);
+        for (Key gone : slots.keySet().stream().filter(k -> !k.equals(key) && !exists.test(k)).toList()) {
+            slots.remove(gone);
+            ready.remove(gone);
+            Optional.ofNullable(setMeters.remove(gone)).orElse(List.of()).forEach(registry::remove);
+        }
+    }
+
+    private void register(Key key, List<Slot> rows) {
+        Optional.ofNullable(setMeters.remove(key)).orElse(List.of()).forEach(registry::remove);
+        List<Meter> meters = new ArrayList<>();
+        for (Slot row : rows) {
+            Tags tags = Tags.of("namespace", key.namespace(), "keystoreset", key.name(), "slot", row.name());
+            meters.add(Gauge.builder(NOT_AFTER, this, m -> m.slot(key, row.name()).map(Slot::notAfter).orElse(Double.NaN))
+                .description("notAfter of the certificate in a KeystoreSet slot, seconds since the epoch").tags(tags)
+                .strongReference(true).register(registry));
+            meters.add(Gauge.builder(RENEWAL, this, m -> m.slot(key, row.name()).map(Slot::renewal).orElse(Double.NaN))
+                .description("When the operator renews the certificate in a KeystoreSet slot, seconds since the epoch")
+                .tags(tags).strongReference(true).register(registry));
+        }
+        meters.add(Gauge.builder(READY, this, m -> Boolean.TRUE.equals(m.ready.get(key)) ? 1 : 0)
+            .description("1 when the KeystoreSet is Ready, else 0")
+            .tags(Tags.of("namespace", key.namespace(), "keystoreset", key.name())).strongReference(true).register(registry));
+        setMeters.put(key, meters);
+    }
+
+    private Optional<Slot> slot(Key key, String name) {
+        return Optional.ofNullable(slots.get(key)).flatMap(l -> l.stream().filter(s -> s.name().equals(name)).findFirst());
+    }
+
+    private static List<String> slotNames(List<Slot> rows) {
+        return rows.stream().map(Slot::name).toList();
     }
 
     public synchronized void trustBundle(String namespace, String name, TrustBundleStatus status, Predicate<Key> exists) {

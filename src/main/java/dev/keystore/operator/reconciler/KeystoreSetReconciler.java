@@ -51,6 +51,10 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
      */
     private final Map<String, KeystoreSetStatus> written = new ConcurrentHashMap<>();
     private final KeystoreMetrics metrics;
+    /** Updates this operator is making to its sets' Secrets, whose watch events are no change to act on. */
+    private final OwnWrites ownWrites = new OwnWrites();
+    /** The Secret informer (names and labels): which Secret names exist, without a GET for each. */
+    private volatile InformerEventSource<Secret, KeystoreSet> secretNames;
 
     public KeystoreSetReconciler(KeystoreMetrics metrics, KeyPool keys) {
         this.metrics = metrics;
@@ -65,7 +69,8 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
         if (known != null) {
             set.setStatus(known);
         }
-        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random, keys).reconcile(set);
+        KeystoreSetSync.Result result = new KeystoreSetSync(context.getClient(), clock, random, keys, ownWrites,
+            secretSeen()).reconcile(set);
         String before = set.getStatus() == null ? null : StatusPatch.json(set.getStatus());
         if (!StatusPatch.json(result.status()).equals(before)) {
             StatusPatch.replace(context.getClient(), set, result.status());
@@ -101,10 +106,12 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             .withName("trust-bundles")
             .withSecondaryToPrimaryMapper(bundle -> setsUsingBundle(context, bundle.getMetadata().getNamespace(),
                 bundle.getMetadata().getName())).build(), context);
-        var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
-            .withName("secrets").withItemStore(new MetadataOnlyStore<>(Secret::new))
+        var secrets = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
+            .withName("secrets")
             .withOnAddFilter(secret -> !writtenForItsOwnSet(secret, context.getPrimaryCache()
                 .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())))
+            // the operator's own update of a set's Secret, come back: the set that wrote it is being reconciled already
+            .withOnUpdateFilter((secret, old) -> !ownEcho(secret, old, context, bundles))
             .withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = context.getPrimaryCache()
@@ -118,21 +125,22 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 bundles.list(ns, b -> usesSource(b, secret.getMetadata().getName(), true))
                     .forEach(b -> ids.addAll(setsUsingBundle(context, ns, b.getMetadata().getName())));
                 return ids;
-            }).build(), context);
-        var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
-            .withName("config-maps").withItemStore(new MetadataOnlyStore<>(ConfigMap::new))
+            }).build(), Secret::new), context);
+        var configMaps = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(ConfigMap.class, KeystoreSet.class)
+            .withName("config-maps")
             .withSecondaryToPrimaryMapper(cm -> {
                 String ns = cm.getMetadata().getNamespace();
                 Set<ResourceID> ids = new java.util.HashSet<>();
                 bundles.list(ns, b -> usesSource(b, cm.getMetadata().getName(), false))
                     .forEach(b -> ids.addAll(setsUsingBundle(context, ns, b.getMetadata().getName())));
                 return ids;
-            }).build(), context);
-        var issuers = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
-            .withName("issuer-sets").withItemStore(new MetadataOnlyStore<>(KeystoreSet::new))
+            }).build(), ConfigMap::new), context);
+        var issuers = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(KeystoreSet.class, KeystoreSet.class)
+            .withName("issuer-sets")
             .withSecondaryToPrimaryMapper(issuer -> context.getPrimaryCache()
                 .byIndex(ISSUER_INDEX, issuer.getMetadata().getNamespace() + "/" + issuer.getMetadata().getName())
-                .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet())).build(), KeystoreSet::new), context);
+        secretNames = secrets;
         return List.of(secrets, issuers, bundles, configMaps);
     }
 
@@ -151,6 +159,26 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
             return false; // a record under a name the set does not give its records (e.g. a restored backup): look at it
         }
         return owner != null && readers.stream().allMatch(set -> owner.equals(set.getMetadata().getName()));
+    }
+
+    private java.util.function.BiPredicate<String, String> secretSeen() {
+        var informer = secretNames;
+        return informer == null ? null : (ns, name) -> informer.get(new ResourceID(name, ns)).isPresent();
+    }
+
+    /**
+     * An update of a Secret that is the operator's own write for the one set that reads it (same
+     * labels as before, the data just written, no TrustBundle taking it as a source): that set is
+     * being reconciled already, and nothing else reads the Secret.
+     */
+    private boolean ownEcho(Secret secret, Secret old, EventSourceContext<KeystoreSet> context,
+                            InformerEventSource<TrustBundle, KeystoreSet> bundles) {
+        String ns = secret.getMetadata().getNamespace();
+        String name = secret.getMetadata().getName();
+        return Objects.equals(secret.getMetadata().getLabels(), old.getMetadata().getLabels())
+            && writtenForItsOwnSet(secret, context.getPrimaryCache().byIndex(SECRET_INDEX, ns + "/" + name))
+            && bundles.list(ns, b -> usesSource(b, name, true)).findAny().isEmpty()
+            && ownWrites.isEcho(secret);
     }
 
     private static Set<ResourceID> setsUsingBundle(EventSourceContext<KeystoreSet> context, String ns, String bundle) {

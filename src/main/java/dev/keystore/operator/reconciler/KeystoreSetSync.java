@@ -56,6 +56,9 @@ public final class KeystoreSetSync {
     private final Clock clock;
     private final Issuance issuance;
     private final EventRecorder events;
+    private final OwnWrites ownWrites;
+    /** Whether the Secret informer has seen namespace/name; null: read every name from the API server. */
+    private final java.util.function.BiPredicate<String, String> secretSeen;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KeystoreSetSync.class);
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random) {
@@ -63,6 +66,13 @@ public final class KeystoreSetSync {
     }
 
     public KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys) {
+        this(client, clock, random, keys, new OwnWrites(), null);
+    }
+
+    KeystoreSetSync(KubernetesClient client, Clock clock, SecureRandom random, KeySource keys, OwnWrites ownWrites,
+                    java.util.function.BiPredicate<String, String> secretSeen) {
+        this.ownWrites = ownWrites;
+        this.secretSeen = secretSeen;
         this.client = client;
         this.clock = clock;
         this.issuance = new Issuance(new Signer(clock, random), keys);
@@ -77,7 +87,17 @@ public final class KeystoreSetSync {
         KeystoreSetStatus previous = set.getStatus() == null ? new KeystoreSetStatus() : set.getStatus();
         try {
             FaultHook.beforeReconcile(set.getMetadata().getName());
-            return issue(set, previous);
+            try {
+                return issue(set, previous, secretSeen);
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (secretSeen == null || e.getCode() != 409) {
+                    throw e;
+                }
+                // a Secret the informer had not shown yet: read every name this time (the creation wrote nothing)
+                LOG.debugf("KeystoreSet %s/%s: a Secret appeared since the informer's view; reading it", 
+                    set.getMetadata().getNamespace(), set.getMetadata().getName());
+                return issue(set, previous, null);
+            }
         } catch (Problem.Raised e) {
             return failed(set, previous, e.problem(), RETRY_AFTER_PROBLEM);
         } catch (Throwable t) {
@@ -89,7 +109,8 @@ public final class KeystoreSetSync {
         }
     }
 
-    private Result issue(KeystoreSet set, KeystoreSetStatus previous) throws Problem.Raised {
+    private Result issue(KeystoreSet set, KeystoreSetStatus previous,
+                         java.util.function.BiPredicate<String, String> seen) throws Problem.Raised {
         SetDefinition def = SetDefinition.of(set);
         Map<String, byte[]> snippets = Snippets.files(def); // a value no snippet can hold is refused before any write
         var refused = SecretMetadataTemplate.refusal(set.getSpec().secretTemplate);
@@ -100,16 +121,17 @@ public final class KeystoreSetSync {
         String ns = set.getMetadata().getNamespace();
         String previousName = previous.secretName != null && !previous.secretName.equals(def.secretName())
             ? previous.secretName : null;
-        ClusterInputs inputs = new ClusterInputs(client, ns, def.name(), previousName);
+        ClusterInputs inputs = known(new ClusterInputs(client, ns, def.name(), previousName), ns, def, seen);
         // a Secret replacement (type change) a crash interrupted is finished before anything is read
         if (ManagedSecret.recover(client, inputs.secretsOfSet(def.name()))) {
             LOG.infof("KeystoreSet %s/%s: finished a Secret replacement an earlier run left half done", ns, def.name());
-            inputs = new ClusterInputs(client, ns, def.name(), previousName);
+            inputs = known(new ClusterInputs(client, ns, def.name(), previousName), ns, def, seen);
         }
         Map<SlotName, String> rotations = rotationRequests(set, previous);
         ExistingState existing = Inputs.gather(def, inputs, rotations);
         String caName = existing.recordName(RecordRole.CA, def.secretName());
         String internalName = existing.recordName(RecordRole.INTERNAL, def.secretName());
+        inputs.prefetch(List.of(def.secretName(), caName, internalName));
         for (String name : List.of(def.secretName(), caName, internalName)) {
             Optional<Secret> found = inputs.secretObject(name);
             if (found.isPresent() && !ManagedSecret.isOurs(found.get(), set)) {
@@ -130,16 +152,16 @@ public final class KeystoreSetSync {
 
         // the records first: they are the copies that must never be lost, and the output is rebuilt from them
         if (outcome.internalRecord() != null) {
-            new InternalKeySecret().apply(client, set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
+            write(new InternalKeySecret(), set, internalName, outcome.internalRecord(), inputs.secretObject(internalName));
         }
         if (outcome.caRecord() != null) {
             boolean holdsCa = def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED;
-            new CaSecret(holdsCa).apply(client, set, caName, outcome.caRecord(), inputs.secretObject(caName));
+            write(new CaSecret(holdsCa), set, caName, outcome.caRecord(), inputs.secretObject(caName));
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
         output.putAll(snippets);
         Optional<Secret> before = inputs.secretObject(def.secretName());
-        boolean wrote = new OutputSecret().apply(client, set, def.secretName(), output, before, template);
+        boolean wrote = write(new OutputSecret(), set, def.secretName(), output, before, template);
         // a template change rewrites labels only: no new revision, no rollout
         boolean changed = wrote && (before.isEmpty() || !ManagedSecret.sameData(ManagedSecret.decode(before.get()), output));
         if (renamedFrom.isPresent()) {
@@ -195,6 +217,44 @@ public final class KeystoreSetSync {
             wait = Duration.ofSeconds(1);
         }
         return new Result(status, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait, changed);
+    }
+
+    /** The informer's view of names, for the set's own three Secret names only (see {@link ClusterInputs#ownNamesSeen}). */
+    private static ClusterInputs known(ClusterInputs inputs, String ns, SetDefinition def,
+                                       java.util.function.BiPredicate<String, String> seen) {
+        if (seen == null) {
+            return inputs;
+        }
+        String output = def.secretName();
+        return inputs.ownNamesSeen(java.util.Set.of(output, RecordRole.CA.firstName(output),
+            RecordRole.INTERNAL.firstName(output)), name -> seen.test(ns, name));
+    }
+
+    /**
+     * Writes one of the set's Secrets. An update's watch event is announced to {@link OwnWrites}
+     * first (the event can arrive before the write returns), so that it does not reconcile the set
+     * again; a creation's event is already dropped by the Secret informer's add filter.
+     */
+    private boolean write(ManagedSecret secret, KeystoreSet set, String name, Map<String, byte[]> data,
+                          Optional<Secret> existing) {
+        return write(secret, set, name, data, existing, SecretMetadataTemplate.NONE);
+    }
+
+    private boolean write(ManagedSecret secret, KeystoreSet set, String name, Map<String, byte[]> data,
+                          Optional<Secret> existing, SecretMetadataTemplate template) {
+        String ns = set.getMetadata().getNamespace();
+        if (existing.isPresent()) {
+            ownWrites.expect(ns, name, data);
+        }
+        boolean wrote = false;
+        try {
+            wrote = secret.apply(client, set, name, data, existing, template);
+            return wrote;
+        } finally {
+            if (!wrote && existing.isPresent()) {
+                ownWrites.forget(ns, name);
+            }
+        }
     }
 
     private Result failed(KeystoreSet set, KeystoreSetStatus previous, Problem problem, Duration retry) {

@@ -5,6 +5,14 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +24,66 @@ import java.util.function.Supplier;
  */
 final class MetadataOnlyStore<R extends HasMetadata> extends BasicItemStore<R> {
     private final Supplier<R> empty;
+
+    /**
+     * {@code configuration} (built without an item store) with a store of its own for each informer
+     * it makes. JOSDK makes one informer per watched namespace and gives each the configuration's
+     * one item store: shared, the first listing of one namespace removes the other namespaces'
+     * entries (fabric8 drops every key its own listing did not return) and sends a delete event for
+     * each, so with a namespace list (Helm {@code watchNamespaces}) the cache missed whole namespaces
+     * and every relist reconciled their sets for nothing (issue 23).
+     */
+    static <R extends HasMetadata> InformerEventSourceConfiguration<R> perInformer(
+        InformerEventSourceConfiguration<R> configuration, Supplier<R> empty) {
+        InformerConfiguration<R> c = configuration.getInformerConfig();
+        if (c.getItemStore() != null) {
+            throw new IllegalArgumentException("built with an item store already: " + c.getName());
+        }
+        InformerConfiguration<R> ownStores = new InformerConfiguration<>(c.getResourceClass(), c.getName(), c.getNamespaces(),
+            c.getFollowControllerNamespaceChanges(), c.getLabelSelector(), c.getOnAddFilter(), c.getOnUpdateFilter(),
+            c.getOnDeleteFilter(), c.getGenericFilter(), null, c.getInformerListLimit(), c.getFieldSelector()) {
+            @Override
+            public ItemStore<R> getItemStore() {
+                return new MetadataOnlyStore<>(empty);
+            }
+        };
+        return new InformerEventSourceConfiguration<>() {
+            @Override
+            public InformerConfiguration<R> getInformerConfig() {
+                return ownStores;
+            }
+
+            @Override
+            public SecondaryToPrimaryMapper<R> getSecondaryToPrimaryMapper() {
+                return configuration.getSecondaryToPrimaryMapper();
+            }
+
+            @Override
+            public <P extends HasMetadata> PrimaryToSecondaryMapper<P> getPrimaryToSecondaryMapper() {
+                return configuration.getPrimaryToSecondaryMapper();
+            }
+
+            @Override
+            public Optional<GroupVersionKind> getGroupVersionKind() {
+                return configuration.getGroupVersionKind();
+            }
+
+            @Override
+            public boolean followControllerNamespaceChanges() {
+                return configuration.followControllerNamespaceChanges();
+            }
+
+            @Override
+            public String name() {
+                return configuration.name();
+            }
+
+            @Override
+            public Optional<KubernetesClient> getKubernetesClient() {
+                return configuration.getKubernetesClient();
+            }
+        };
+    }
 
     MetadataOnlyStore(Supplier<R> empty) {
         super(Cache::metaNamespaceKeyFunc);

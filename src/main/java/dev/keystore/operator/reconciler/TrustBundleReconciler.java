@@ -79,8 +79,8 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
         cache.addIndexer(SETS, b -> keys(b, s -> s.keystoreSet == null ? null : s.keystoreSet.name, false));
         cache.addIndexer(DISTRIBUTING, b -> b.getSpec() != null && b.getSpec().target != null
             && b.getSpec().target.namespaceSelector != null ? List.of("yes") : List.of());
-        var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, TrustBundle.class)
-            .withName("bundle-secrets").withItemStore(new MetadataOnlyStore<>(Secret::new))
+        var secrets = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(Secret.class, TrustBundle.class)
+            .withName("bundle-secrets")
             .withSecondaryToPrimaryMapper(secret -> {
                 String ns = secret.getMetadata().getNamespace();
                 Set<ResourceID> ids = ids(context, SECRETS, ns, secret.getMetadata().getName());
@@ -97,9 +97,9 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
                     }
                 }
                 return ids;
-            }).build(), context);
-        var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, TrustBundle.class)
-            .withName("bundle-config-maps").withItemStore(new MetadataOnlyStore<>(ConfigMap::new))
+            }).build(), Secret::new), context);
+        var configMaps = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(ConfigMap.class, TrustBundle.class)
+            .withName("bundle-config-maps")
             .withSecondaryToPrimaryMapper(cm -> {
                 String ns = cm.getMetadata().getNamespace();
                 Set<ResourceID> ids = ids(context, CONFIG_MAPS, ns, cm.getMetadata().getName());
@@ -110,11 +110,11 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
                 }
                 DistributedTrust.source(cm).ifPresent(from -> ids.add(new ResourceID(from[1], from[0])));
                 return ids;
-            }).build(), context);
-        var sets = new InformerEventSource<>(InformerEventSourceConfiguration.from(KeystoreSet.class, TrustBundle.class)
-            .withName("bundle-sets").withItemStore(new MetadataOnlyStore<>(KeystoreSet::new))
+            }).build(), ConfigMap::new), context);
+        var sets = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(KeystoreSet.class, TrustBundle.class)
+            .withName("bundle-sets")
             .withSecondaryToPrimaryMapper(set -> ids(context, SETS,
-                set.getMetadata().getNamespace(), set.getMetadata().getName())).build(), context);
+                set.getMetadata().getNamespace(), set.getMetadata().getName())).build(), KeystoreSet::new), context);
         if (!distribution) {
             return List.of(secrets, configMaps, sets);
         }
@@ -122,10 +122,10 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
         // labels, the accept annotation and deletion of namespaces decide where copies go. The cache keeps
         // names and labels only (the store drops annotations), so every namespace event reaches the bundles
         // that distribute: namespaces change seldom, and a reconcile that changes nothing writes nothing.
-        var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, TrustBundle.class)
-            .withName("bundle-namespaces").withWatchAllNamespaces().withItemStore(new MetadataOnlyStore<>(Namespace::new))
+        var namespaces = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(Namespace.class, TrustBundle.class)
+            .withName("bundle-namespaces").withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(ns -> context.getPrimaryCache().byIndex(DISTRIBUTING, "yes").stream()
-                .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+                .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), Namespace::new), context);
         return List.of(secrets, configMaps, sets, namespaces);
     }
 

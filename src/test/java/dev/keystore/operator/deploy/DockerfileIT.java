@@ -98,9 +98,16 @@ class DockerfileIT {
     }
 
     @Test
-    void twoStagesABuildWithMavenAndARuntimeWithAJreOnly() {
-        assertEquals(2, stages.size());
+    void aBuildWithMavenATrainingRunAndARuntimeWithAJreOnly() {
+        assertEquals(3, stages.size());
         assertEquals("build", build().name());
+        Stage training = stages.get(1);
+        assertEquals("training", training.name());
+        assertEquals("${RUNTIME_IMAGE}", training.written(), "the AOT cache is made by the runtime image's own JVM");
+        assertTrue(training.all("RUN").stream().anyMatch(r -> r.arguments().contains("-XX:AOTCacheOutput=")
+            && r.arguments().contains(" render ")), "the training run renders the examples");
+        assertTrue(runtime().all("COPY").stream().anyMatch(c -> c.arguments().startsWith("--from=training ")),
+            "the final image has the cache");
         assertTrue(build().base().startsWith("maven:"), build().base());
         assertTrue(runtime().base().contains("jre"), "the final image is a JRE: " + runtime().base());
         assertTrue(runtime().all("RUN").isEmpty(), "nothing is built or installed in the final stage");
@@ -113,7 +120,7 @@ class DockerfileIT {
         assertEquals("${BUILD_IMAGE}", build().written());
         assertEquals("${RUNTIME_IMAGE}", runtime().written());
         assertEquals("maven:3.9-eclipse-temurin-17", build().base());
-        assertEquals("eclipse-temurin:17-jre", runtime().base());
+        assertEquals("eclipse-temurin:25-jre", runtime().base());
     }
 
     @Test
@@ -136,7 +143,16 @@ class DockerfileIT {
         Set<String> copied = new TreeSet<>();
         for (Instruction copy : runtime().all("COPY")) {
             List<String> words = copy.words();
-            assertTrue(words.get(0).equals("--from=build"), "the final stage copies from the build stage only: " + copy);
+            if (words.get(0).equals("--from=training")) {
+                assertEquals(List.of("--from=training", "/deployments/aot/", "/deployments/aot/"), words);
+                continue;
+            }
+            if (!words.get(0).startsWith("--from=")) { // the launcher, from the repository
+                assertEquals(List.of("bin/keystore-operator", "/deployments/bin/keystore-operator"), words);
+                assertTrue(Files.isExecutable(PROJECT.resolve(words.get(0))));
+                continue;
+            }
+            assertTrue(words.get(0).equals("--from=build"), "the fast-jar comes from the build stage only: " + copy);
             String destination = words.get(words.size() - 1);
             assertTrue(destination.startsWith("/deployments/"), destination);
             for (String source : words.subList(1, words.size() - 1)) {
@@ -161,7 +177,10 @@ class DockerfileIT {
         assertEquals(layout, copied, "every part of target/quarkus-app is in the image");
         List<String> entrypoint = List.of(runtime().all("ENTRYPOINT").get(0).arguments()
             .replaceAll("[\\[\\]\"]", "").split("\\s*,\\s*"));
-        assertEquals(List.of("java", "-jar", "/deployments/quarkus-run.jar"), entrypoint);
+        assertEquals(List.of("/deployments/bin/keystore-operator"), entrypoint);
+        String env = runtime().all("ENV").get(0).arguments();
+        assertTrue(env.contains("KEYSTORE_OPERATOR_JAR=/deployments/quarkus-run.jar"), env);
+        assertTrue(env.contains("KEYSTORE_OPERATOR_AOT_CACHE=/deployments/aot/keystore-operator.aot"), env);
     }
 
     @Test

@@ -37,7 +37,7 @@ class OperatorImageIT {
     }
 
     static long baseSizeMb() throws Exception {
-        String json = cluster.docker("image", "inspect", PodCluster.RUNTIME_IMAGE).orFail("inspect").output();
+        String json = cluster.docker("image", "inspect", PodCluster.OPERATOR_RUNTIME_IMAGE).orFail("inspect").output();
         return new ObjectMapper().readTree(json).get(0).get("Size").asLong() / 1_000_000;
     }
 
@@ -57,7 +57,7 @@ class OperatorImageIT {
     void theImageRunsTheFastJarAsANumericNonRootUser() {
         JsonNode config = inspected.get("Config");
         assertEquals("1001", config.get("User").asText());
-        assertEquals(List.of("java", "-jar", "/deployments/quarkus-run.jar"), strings(config.get("Entrypoint")));
+        assertEquals(List.of("/deployments/bin/keystore-operator"), strings(config.get("Entrypoint")));
         assertEquals("/deployments", config.get("WorkingDir").asText());
         assertTrue(config.get("ExposedPorts").has("8080/tcp"), config.toString());
         assertTrue(config.get("Healthcheck") == null || config.get("Healthcheck").isNull(), "probes live in the chart");
@@ -71,13 +71,32 @@ class OperatorImageIT {
             + "command -v javac mvn jshell || true; java -version 2>&1 | head -1").orFail("a shell in the image");
         List<String> lines = run.output().lines().toList();
         assertEquals("1001", lines.get(0), run.output());
-        assertEquals(List.of("app", "lib", "quarkus", "quarkus-run.jar"), lines.subList(1, 5), run.output());
-        assertTrue(Integer.parseInt(lines.get(5).strip()) > 50, "the dependencies are in lib/main: " + run.output());
-        assertEquals("0 644", lines.get(6), "root's, not writable by the user: " + run.output());
+        assertEquals(List.of("aot", "app", "bin", "lib", "quarkus", "quarkus-run.jar"), lines.subList(1, 7), run.output());
+        assertTrue(Integer.parseInt(lines.get(7).strip()) > 50, "the dependencies are in lib/main: " + run.output());
+        assertEquals("0 644", lines.get(8), "root's, not writable by the user: " + run.output());
         assertFalse(run.output().contains("writable"), run.output());
         assertFalse(run.output().contains("/javac") || run.output().contains("/mvn") || run.output().contains("/jshell"),
             "a JRE without build tools: " + run.output());
-        assertTrue(lines.get(lines.size() - 1).contains("17."), run.output());
+        assertTrue(lines.get(lines.size() - 1).contains("\"25"), "a Java 25 runtime: " + run.output());
+    }
+
+    /**
+     * The AOT cache made at build time is the one the image's JVM uses: with -XX:AOTMode=on a JVM
+     * that cannot map it (another JVM build, a changed class path) refuses to start, so a render that
+     * succeeds proves the cache was used.
+     */
+    @Test
+    void theImagesJvmUsesTheAotCacheMadeAtBuildTime(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        PodCluster.Run run = cluster.docker("run", "--rm", "--read-only", "--tmpfs", "/tmp", "--network", "none",
+            "--cap-drop", "ALL", "-e", "JAVA_OPTS=-XX:AOTMode=on -Xlog:aot=info",
+            "-v", PodCluster.PROJECT.resolve("examples") + ":/examples:ro", "-v", out + ":/out", image,
+            "render", "-f", "/examples/tls-only.yaml", "-o", "/out");
+        assertEquals(0, run.exitCode(), "the image's JVM could not use its AOT cache: " + run.output());
+        assertTrue(run.output().contains("Opened AOT cache /deployments/aot/keystore-operator.aot"), run.output());
+        System.out.printf("[measure] AOT cache in the image: %s%n", shell(image, "ls -l /deployments/aot").output().strip());
     }
 
     @Test

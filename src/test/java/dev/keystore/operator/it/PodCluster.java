@@ -36,7 +36,10 @@ public final class PodCluster {
     public static final String IMAGE_TAG = "pods-it";
     public static final String IMAGE = IMAGE_REPOSITORY + ":" + IMAGE_TAG;
     public static final String BUILD_IMAGE = "local/debian-jdk17-maven:bookworm";
+    /** The workloads' JRE (Java 17). */
     public static final String RUNTIME_IMAGE = "local/debian-jre17:bookworm";
+    /** The operator image's base: the same Debian with a Java 25 runtime (hack/cluster-images.sh). */
+    public static final String OPERATOR_RUNTIME_IMAGE = "local/debian-jre25:bookworm";
 
     private static PodCluster instance;
 
@@ -107,7 +110,7 @@ public final class PodCluster {
             Run build = run(Duration.ofMinutes(40), Map.of("DOCKER_BUILDKIT", "0", "DOCKER_HOST", env.get("DOCKER_HOST")),
                 env.get("DOCKER"), "build",
                 "--network", "host", "--build-arg", "BUILD_IMAGE=" + BUILD_IMAGE,
-                "--build-arg", "RUNTIME_IMAGE=" + RUNTIME_IMAGE, "-t", IMAGE, PROJECT.toString());
+                "--build-arg", "RUNTIME_IMAGE=" + OPERATOR_RUNTIME_IMAGE, "-t", IMAGE, PROJECT.toString());
             build.orFail("docker build");
             System.out.printf("[measure] docker build of the operator image: %d s%n",
                 (System.nanoTime() - started) / 1_000_000_000L);

@@ -191,6 +191,77 @@ class KeystoreSetSyncTest {
                 && "Warning".equals(e.getType())));
     }
 
+    /**
+     * The Secret informer's view of which names exist saves a new set its GETs; a view that has not
+     * shown a foreign Secret yet ends in a 409 on creation, and the run is redone with reads: the
+     * foreign Secret is still never overwritten, and the conflict is reported as without the view.
+     */
+    @Test
+    void aForeignSecretTheInformerHasNotShownYetIsNeverOverwrittenEither() {
+        client.secrets().inNamespace("test").resource(new SecretBuilder().withNewMetadata().withName("unseen-keystores")
+            .endMetadata().addToData("app.p12", "AAAA").build()).create();
+        KeystoreSet set = jksSet("unseen");
+        KeystoreSetSync stale = new KeystoreSetSync(client, Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(),
+            dev.keystore.operator.crypto.KeySource.generating(new SecureRandom()), new OwnWrites(), (ns, name) -> false);
+
+        KeystoreSetSync.Result result = stale.reconcile(set);
+
+        assertEquals("False", ready(result).getStatus());
+        assertEquals("SecretConflict", ready(result).getReason());
+        assertTrue(ready(result).getMessage().contains("unseen-keystores"));
+        Secret secret = client.secrets().inNamespace("test").withName("unseen-keystores").get();
+        assertEquals(Map.of("app.p12", "AAAA"), secret.getData());
+        assertTrue(secret.getMetadata().getLabels() == null || secret.getMetadata().getLabels().isEmpty());
+    }
+
+    /** With a view that has seen nothing, a new set is issued as with reads. */
+    @Test
+    void aNewSetIssuesWithTheInformersViewOfNames() {
+        KeystoreSet set = jksSet("viewed");
+        KeystoreSetSync viewed = new KeystoreSetSync(client, Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(),
+            dev.keystore.operator.crypto.KeySource.generating(new SecureRandom()), new OwnWrites(), (ns, name) -> false);
+        KeystoreSetSync.Result result = viewed.reconcile(set);
+        assertEquals("True", ready(result).getStatus());
+        assertEquals(1L, result.status().revision);
+        assertFalse(client.secrets().inNamespace("test").withName("viewed-keystores").get().getData().isEmpty());
+    }
+
+    /**
+     * The informer's view of names is for the set's own three Secrets only: a Secret the set reads
+     * (a TrustBundle's source, a password) is read from the API server however stale the view. With
+     * the view consulted for every name, both sets stayed Ready=False MissingInput for Secrets that
+     * were there (HelmInstallIT's namespaced release, where the informer's cache lacked a namespace).
+     */
+    @Test
+    void secretsASetReadsAreReadEvenWhenTheInformersViewHasNotSeenThem() throws Exception {
+        String pem = dev.keystore.operator.crypto.Pem.encode(List.of(
+            dev.keystore.operator.crypto.TestKeys.ecCa("stale view CA").certificate()));
+        client.secrets().inNamespace("test").resource(new SecretBuilder().withNewMetadata().withName("stale-view-ca")
+            .endMetadata().addToStringData("ca.crt", pem).build()).create();
+        dev.keystore.operator.api.v1alpha1.TrustBundle bundle = new dev.keystore.operator.api.v1alpha1.TrustBundle();
+        bundle.setMetadata(new ObjectMetaBuilder().withName("stale-view").withNamespace("test").build());
+        var source = new dev.keystore.operator.api.v1alpha1.TrustSource();
+        source.secret = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("stale-view-ca", "ca.crt");
+        bundle.getSpec().sources.add(source);
+        client.resource(bundle).create();
+        client.secrets().inNamespace("test").resource(new SecretBuilder().withNewMetadata().withName("stale-view-password")
+            .endMetadata().addToStringData("password", "a-password-of-the-user-0123").build()).create();
+        KeystoreSetSync staleView = new KeystoreSetSync(client, Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom(),
+            dev.keystore.operator.crypto.KeySource.generating(new SecureRandom()), new OwnWrites(), (ns, name) -> false);
+
+        KeystoreSet viaBundle = jksSet("via-bundle");
+        viaBundle.getSpec().truststore = new dev.keystore.operator.api.v1alpha1.TruststoreSpec();
+        viaBundle.getSpec().truststore.trustBundleRefs = List.of(new dev.keystore.operator.api.v1alpha1.LocalRef("stale-view"));
+        KeystoreSetSync.Result bundled = staleView.reconcile(viaBundle);
+        assertEquals("True", ready(bundled).getStatus(), ready(bundled).getMessage());
+        assertTrue(bundled.status().truststore.certificates >= 1, "the bundle's source CA is in the truststore");
+
+        KeystoreSet withPassword = jksSet("with-password");
+        withPassword.getSpec().passwordSecretRef = new dev.keystore.operator.api.v1alpha1.SecretKeyRef("stale-view-password", null);
+        KeystoreSetSync.Result passworded = staleView.reconcile(withPassword);
+        assertEquals("True", ready(passworded).getStatus(), ready(passworded).getMessage());
+    }
+
     @Test
     void anInvalidSpecIsRefusedWithTheFieldAndWritesNothing() {
         KeystoreSet set = set("invalid");
