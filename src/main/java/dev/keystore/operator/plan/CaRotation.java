@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A self-signed CA replaced with trust overlap, in Strimzi's order. Explicit states, one step per run:
@@ -103,7 +104,12 @@ public final class CaRotation {
             if (!signingExpired && published != null && !lenient(published).contains(next.certificate())) {
                 nextSince = now;
             }
-            if (signingExpired || !now.isBefore(nextSince.plus(grace))) {
+            boolean promote = signingExpired || !now.isBefore(nextSince.plus(grace));
+            Instant wait = promote && !signingExpired ? windowWait(def, now, signing.certificate(), notices) : null;
+            if (wait != null) {
+                return waiting(state(signing, next, nextSince, null, null, grace, record), wait);
+            }
+            if (promote) {
                 notices.add(Notice.keyMaterial("Now issuing from the new CA; the previous CA stays trusted for "
                     + GoDuration.format(grace)));
                 return state(next, null, null, signing.certificate(), now, grace, record);
@@ -111,11 +117,20 @@ public final class CaRotation {
             return state(signing, next, nextSince, null, null, grace, record);
         }
         if (previous != null && !now.isBefore(previousSince.plus(grace))) {
+            // dropping the old CA from the truststores rewrites them (and rolls workloads): a step that waits too
+            Optional<Instant> wait = def.renewal().isOpen(now) ? Optional.empty() : def.renewal().nextStart(now);
+            if (wait.isPresent()) {
+                return waiting(state(signing, null, null, previous, previousSince, grace, record), wait.get());
+            }
             notices.add(Notice.keyMaterial("The previous CA is no longer trusted"));
             previous = null;
             previousSince = null;
         }
         if (previous == null && !now.isBefore(renewalTime(signing.certificate()))) {
+            Instant wait = windowWait(def, now, signing.certificate(), notices);
+            if (wait != null) {
+                return waiting(state(signing, null, null, null, null, grace, record), wait);
+            }
             notices.add(Notice.keyMaterial("Introduced a new CA, trusted beside the current one; leaves move to it in "
                 + GoDuration.format(grace)));
             return state(signing, newCa(def, signer, keys), now, null, null, grace, record);
@@ -162,6 +177,29 @@ public final class CaRotation {
             nextStep = until;
         }
         return new State(issuer, trusted, data, nextStep);
+    }
+
+    /**
+     * When a due CA step waits for a renewal window, the window's start; null when it goes ahead now
+     * (no windows, one is open, or waiting would pass the CA's safety point, which is told).
+     */
+    private static Instant windowWait(SetDefinition def, Instant now, X509Certificate ca, List<Notice> notices) {
+        if (!def.renewal().isSet()) {
+            return null;
+        }
+        Duration renewBefore = Duration.between(Lifetime.issuedAt(ca), ca.getNotAfter().toInstant()).dividedBy(RENEW_DIVISOR);
+        RenewalWindows.Gate gate = def.renewal().gate(now, RenewalWindows.safetyPoint(ca, renewBefore));
+        if (gate instanceof RenewalWindows.Gate.Wait w) {
+            return w.until();
+        }
+        if (gate instanceof RenewalWindows.Gate.Override o) {
+            notices.add(Notice.keyMaterial("Replacing the CA outside the renewal windows: " + o.why()));
+        }
+        return null;
+    }
+
+    private static State waiting(State state, Instant until) {
+        return new State(state.signing(), state.trusted(), state.record(), until);
     }
 
     /** Certificates from our own record: a damaged one only costs the overlap, never the set. */

@@ -30,7 +30,8 @@ public class KeystoreMetrics {
     record Key(String namespace, String name) {
     }
 
-    record Slot(String name, double notAfter, double renewal) {
+    /** window: when the renewal window a due renewal waits for starts, NaN when the slot does not wait. */
+    record Slot(String name, double notAfter, double renewal, double window) {
     }
 
     private final MeterRegistry registry;
@@ -39,6 +40,7 @@ public class KeystoreMetrics {
     private final Map<Key, Integer> bundles = new ConcurrentHashMap<>();
     private final MultiGauge notAfter;
     private final MultiGauge renewal;
+    private final MultiGauge renewalWindow;
     private final MultiGauge setReady;
     private final MultiGauge bundleCertificates;
 
@@ -49,6 +51,9 @@ public class KeystoreMetrics {
         renewal = MultiGauge.builder("keystore.certificate.renewal.timestamp.seconds")
             .description("When the operator renews the certificate in a KeystoreSet slot, seconds since the epoch")
             .register(registry);
+        renewalWindow = MultiGauge.builder("keystore.certificate.renewal.window.timestamp.seconds")
+            .description("For a slot whose due renewal waits for a renewal window (spec.renewal.windows): when that window"
+                + " starts, seconds since the epoch").register(registry);
         setReady = MultiGauge.builder("keystore.keystoreset.ready")
             .description("1 when the KeystoreSet is Ready, else 0").register(registry);
         bundleCertificates = MultiGauge.builder("keystore.trustbundle.certificates")
@@ -67,12 +72,18 @@ public class KeystoreMetrics {
 
     /** Records a set's figures from the status just computed, and forgets sets that are gone. */
     public synchronized void keystoreSet(String namespace, String name, KeystoreSetStatus status, Predicate<Key> exists) {
+        keystoreSet(namespace, name, status, Map.of(), exists);
+    }
+
+    /** As above; {@code waiting}: slot name to the start of the renewal window its due renewal waits for. */
+    public synchronized void keystoreSet(String namespace, String name, KeystoreSetStatus status, Map<String, Instant> waiting,
+                                         Predicate<Key> exists) {
         Key key = new Key(namespace, name);
         List<Slot> rows = new ArrayList<>();
         if (status.keystores != null) {
-            add(rows, "primary", status.keystores.primary);
-            add(rows, "tls", status.keystores.tls);
-            add(rows, "internal", status.keystores.internal);
+            add(rows, "primary", status.keystores.primary, waiting);
+            add(rows, "tls", status.keystores.tls, waiting);
+            add(rows, "internal", status.keystores.internal, waiting);
         }
         List<Slot> before = slots.put(key, rows);
         Boolean wasReady = ready.put(key, isReady(status.conditions));
@@ -83,13 +94,18 @@ public class KeystoreMetrics {
         }
         List<MultiGauge.Row<?>> after = new ArrayList<>();
         List<MultiGauge.Row<?>> renew = new ArrayList<>();
+        List<MultiGauge.Row<?>> windows = new ArrayList<>();
         slots.forEach((k, list) -> list.forEach(s -> {
             Tags tags = Tags.of("namespace", k.namespace(), "keystoreset", k.name(), "slot", s.name());
             after.add(MultiGauge.Row.of(tags, s.notAfter()));
             renew.add(MultiGauge.Row.of(tags, s.renewal()));
+            if (!Double.isNaN(s.window())) {
+                windows.add(MultiGauge.Row.of(tags, s.window()));
+            }
         }));
         notAfter.register(after, true);
         renewal.register(renew, true);
+        renewalWindow.register(windows, true);
         List<MultiGauge.Row<?>> readyRows = new ArrayList<>();
         ready.forEach((k, r) -> readyRows.add(MultiGauge.Row.of(Tags.of("namespace", k.namespace(), "keystoreset",
             k.name()), r ? 1 : 0)));
@@ -118,11 +134,13 @@ public class KeystoreMetrics {
         return "Ready".equals(outcome(conditions));
     }
 
-    private static void add(List<Slot> rows, String name, SlotStatus slot) {
+    private static void add(List<Slot> rows, String name, SlotStatus slot, Map<String, Instant> waiting) {
         if (slot == null || slot.notAfter == null) {
             return;
         }
-        rows.add(new Slot(name, seconds(slot.notAfter), slot.renewalTime == null ? Double.NaN : seconds(slot.renewalTime)));
+        Instant window = waiting.get(name);
+        rows.add(new Slot(name, seconds(slot.notAfter), slot.renewalTime == null ? Double.NaN : seconds(slot.renewalTime),
+            window == null ? Double.NaN : window.getEpochSecond()));
     }
 
     private static double seconds(String instant) {
