@@ -84,7 +84,7 @@ public final class RenewalWindows {
             if (w == null) {
                 throw Problem.invalidSpec(field, "is empty").raise();
             }
-            if (w.days == null || w.days.isEmpty() || w.days.contains(null)) {
+            if (w.days == null || w.days.isEmpty() || w.days.stream().anyMatch(java.util.Objects::isNull)) {
                 throw Problem.invalidSpec(field + ".days", "needs at least one of Mon, Tue, Wed, Thu, Fri, Sat, Sun").raise();
             }
             Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
