@@ -1,5 +1,6 @@
 package dev.keystore.operator.plan;
 
+import dev.keystore.operator.api.v1alpha1.Patterns;
 import dev.keystore.operator.api.v1alpha1.RenewalSpec;
 import dev.keystore.operator.api.v1alpha1.RenewalWindow;
 import dev.keystore.operator.api.v1alpha1.Weekday;
@@ -102,7 +103,7 @@ public final class RenewalWindows {
     }
 
     private static LocalTime time(String field, String text) throws Problem.Raised {
-        if (text == null || !text.matches("^([01][0-9]|2[0-3]):[0-5][0-9]$")) {
+        if (text == null || !text.matches(Patterns.TIME_OF_DAY)) {
             throw Problem.invalidSpec(field, "'" + text + "' is not a time of day HH:MM (00:00 to 23:59)").raise();
         }
         try {
@@ -117,7 +118,7 @@ public final class RenewalWindows {
             return ZoneOffset.UTC;
         }
         // region names only (Europe/Berlin, UTC): no offsets such as +02:00, which know no DST
-        if (!text.matches("^[A-Za-z][-+_A-Za-z0-9]*(/[-+_A-Za-z0-9]+){0,3}$")) {
+        if (text.length() > Patterns.MAX_TIME_ZONE || !text.matches(Patterns.TIME_ZONE)) {
             throw new Problem(Problem.BAD_INPUT, field + ": '" + text + "' is not an IANA time zone name such as Europe/Berlin")
                 .raise();
         }
