@@ -42,18 +42,23 @@ shows a step of a KeystoreSet + TrustBundle scenario fail.
 
 {{/*
 trustDistribution.enabled: TrustBundle target.namespaceSelector and target.configMap. Cluster-wide, as
-copies go into other namespaces: namespaces are watched (which match, which accept); Secrets and
-ConfigMaps are written, updated and deleted there (copies, found by label); TrustBundles are watched
-cluster-wide for deletions and patched for the finalizer that keeps a distributing bundle until its
-copies are gone. Exercised by src/test/java/dev/keystore/operator/it/SecretTemplateAndDistributionIT.
+copies go into other namespaces: namespaces are listed and watched (which match, which accept; never
+read one by one, never written); Secrets and ConfigMaps are read by name, written, updated and deleted
+there, and listed by label to find copies to remove. No watch on them outside the watched namespaces:
+the informers stay in the operator's own namespaces. RBAC cannot narrow by label or annotation, and a
+copy's namespace and name are not known at install time (no resourceNames): this is the least that
+works; the code checks the accept annotation and the copy labels before every write. TrustBundles are
+watched cluster-wide for deletions and patched for the finalizer that keeps a distributing bundle until
+its copies are gone. Exercised by src/test/java/dev/keystore/operator/it/SecretTemplateAndDistributionIT,
+which also asks the API server (SubjectAccessReview) what the ServiceAccount may and may not do.
 */}}
 {{- define "keystore-operator.distributionRules" -}}
 - apiGroups: [""]
   resources: [namespaces]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 - apiGroups: [""]
   resources: [secrets, configmaps]
-  verbs: [get, list, watch, create, update, delete]
+  verbs: [get, list, create, update, delete]
 - apiGroups: [keystore.dev]
   resources: [trustbundles]
   verbs: [get, list, watch, patch]

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A self-signed CA replaced with trust overlap, in Strimzi's order. Explicit states, one step per run:
@@ -86,19 +87,34 @@ public final class CaRotation {
             if (!signingExpired && published != null && !CaRecord.certificates(published).contains(ca.next().certificate())) {
                 nextSince = now;
             }
-            if (signingExpired || !now.isBefore(nextSince.plus(grace))) {
+            boolean promote = signingExpired || !now.isBefore(nextSince.plus(grace));
+            Instant wait = promote && !signingExpired ? windowWait(def, now, signing.certificate(), notices) : null;
+            CaRecord kept = new CaRecord(signing, ca.next(), nextSince, List.of(), null, List.of(), ca.keyText());
+            if (wait != null) {
+                return waiting(state(kept, grace), wait);
+            }
+            if (promote) {
                 notices.add(Notice.keyMaterial("Now issuing from the new CA; the previous CA stays trusted for "
                     + GoDuration.format(grace)));
                 return state(new CaRecord(ca.next(), null, null, List.of(signing.certificate()), now, List.of(),
                     ca.keyText()), grace);
             }
-            return state(new CaRecord(signing, ca.next(), nextSince, List.of(), null, List.of(), ca.keyText()), grace);
+            return state(kept, grace);
         }
         if (!ca.previous().isEmpty() && !now.isBefore(ca.previousSince().plus(grace))) {
+            // dropping the old CA from the truststores rewrites them (and rolls workloads): a step that waits too
+            Optional<Instant> wait = def.renewal().isOpen(now) ? Optional.empty() : def.renewal().nextStart(now);
+            if (wait.isPresent()) {
+                return waiting(state(ca, grace), wait.get());
+            }
             notices.add(Notice.keyMaterial("The previous CA is no longer trusted"));
             ca = CaRecord.fresh(signing, ca.keyText());
         }
         if (ca.previous().isEmpty() && !now.isBefore(renewalTime(signing.certificate()))) {
+            Instant wait = windowWait(def, now, signing.certificate(), notices);
+            if (wait != null) {
+                return waiting(state(ca, grace), wait);
+            }
             notices.add(Notice.keyMaterial("Introduced a new CA, trusted beside the current one; leaves move to it in "
                 + GoDuration.format(grace)));
             return state(new CaRecord(signing, newCa(def, signer, keys), now, List.of(), null, List.of(), ca.keyText()),
@@ -138,6 +154,29 @@ public final class CaRotation {
         }
         CaRecord after = new CaRecord(null, null, null, previous, previousSince, issuer.chain(), Map.of());
         return new State(issuer, after.trusted(), after.data(), previous.isEmpty() ? null : until);
+    }
+
+    /**
+     * When a due CA step waits for a renewal window, the window's start; null when it goes ahead now
+     * (no windows, one is open, or waiting would pass the CA's safety point, which is told).
+     */
+    private static Instant windowWait(SetDefinition def, Instant now, X509Certificate ca, List<Notice> notices) {
+        if (!def.renewal().isSet()) {
+            return null;
+        }
+        Duration renewBefore = Duration.between(Lifetime.issuedAt(ca), ca.getNotAfter().toInstant()).dividedBy(RENEW_DIVISOR);
+        RenewalWindows.Gate gate = def.renewal().gate(now, RenewalWindows.safetyPoint(ca, renewBefore));
+        if (gate instanceof RenewalWindows.Gate.Wait w) {
+            return w.until();
+        }
+        if (gate instanceof RenewalWindows.Gate.Override o) {
+            notices.add(Notice.keyMaterial("Replacing the CA outside the renewal windows: " + o.why()));
+        }
+        return null;
+    }
+
+    private static State waiting(State state, Instant until) {
+        return new State(state.signing(), state.trusted(), state.record(), until);
     }
 
     private static CertificateAuthority newCa(SetDefinition def, Signer signer, KeySource keys) {

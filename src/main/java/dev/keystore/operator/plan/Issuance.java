@@ -108,6 +108,7 @@ public final class Issuance {
             ? parseRecorded(record.primary(), recordName, "primary key") : null;
         Map<SlotName, Optional<KeyAndChain>> currents = new EnumMap<>(SlotName.class);
         Map<SlotName, Decision> decisions = new EnumMap<>(SlotName.class);
+        Map<SlotName, Instant> waiting = new EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
             Optional<KeyAndChain> current = OutputLayout.readSlot(existing.output(), slot, pw);
             for (String former : formerPasswords) {
@@ -126,7 +127,10 @@ public final class Issuance {
             KeyAndChain home = slot.name() == stable.slot() ? stable.recorded()
                 : slot.name() == SlotName.PRIMARY ? recordedPrimary : null;
             SlotDecision decision = SlotDecision.decide(slot, current, stable, home, ca.chain(), now, token,
-                existing.imports().get(slot.name()));
+                existing.imports().get(slot.name()), def.renewal());
+            if (SlotDecision.WAITING_FOR_WINDOW.equals(decision.reason())) {
+                def.renewal().nextStart(now).ifPresent(start -> waiting.put(slot.name(), start));
+            }
             if (decision.verdict() == SlotDecision.Verdict.REFUSE) {
                 throw decision.refusal().raise();
             }
@@ -170,12 +174,18 @@ public final class Issuance {
             new InternalKeyRecord(stableEntry, stableRole, primaryEntry, caCopy, password, previous).data());
 
         // imported certificates are not ours to renew: a past renewal time must not make us spin
-        Instant next = reports.values().stream().map(SlotReport::renewalTime).filter(t -> t.isAfter(now))
+        Instant next = java.util.stream.Stream.concat(reports.values().stream().map(SlotReport::renewalTime)
+                .filter(t -> t.isAfter(now)), waiting.values().stream())
             .min(Instant::compareTo).orElse(now.plus(Duration.ofHours(10)));
         if (caStep != null && caStep.isBefore(next)) {
             next = caStep;
         }
-        return new Outcome(output, caRecord, internalRecord, reports, written.trustedCertificates(), next, notices);
+        // a waiting renewal wakes at its window; status.nextRenewalWindow moves at each window start and end
+        Optional<Instant> windowChange = def.renewal().nextChange(now);
+        if (windowChange.isPresent() && windowChange.get().isBefore(next)) {
+            next = windowChange.get();
+        }
+        return new Outcome(output, caRecord, internalRecord, reports, written.trustedCertificates(), next, notices, waiting);
     }
 
     // ---- the CA ----

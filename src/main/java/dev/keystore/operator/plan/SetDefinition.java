@@ -41,7 +41,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 public record SetDefinition(String name, String namespace, String secretName, SecretKeyRef passwordSecretRef,
                             IssuerDefinition issuer, Map<SlotName, SlotDefinition> slots, TruststoreDefinition truststore,
                             Set<ConfigFormat> config, String mountPath, VerifyCertificates verifyCertificates,
-                            ClientAuthentication clientAuthentication) {
+                            ClientAuthentication clientAuthentication, RenewalWindows renewal) {
 
     public static final String DEFAULT_MOUNT_PATH = "/etc/keystores";
     public static final Duration DEFAULT_SLOT_DURATION = Duration.ofHours(8760);
@@ -106,7 +106,8 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         return new SetDefinition(name, set.getMetadata().getNamespace(), secretName, password, issuer(name, spec.issuer),
             slots, truststore, spec.config == null ? Set.of() : Set.copyOf(spec.config), mountPath.isEmpty() ? "/" : mountPath,
             spec.verifyCertificates == null ? VerifyCertificates.Strict : spec.verifyCertificates,
-            spec.clientAuthentication == null ? ClientAuthentication.None : spec.clientAuthentication);
+            spec.clientAuthentication == null ? ClientAuthentication.None : spec.clientAuthentication,
+            RenewalWindows.of(spec.renewal));
     }
 
     private static IssuerDefinition issuer(String name, IssuerSpec issuer) throws Problem.Raised {

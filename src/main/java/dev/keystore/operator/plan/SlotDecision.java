@@ -68,6 +68,13 @@ public record SlotDecision(Verdict verdict, String reason, KeyAndChain material,
      */
     static SlotDecision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable, KeyAndChain home,
                                List<X509Certificate> caChain, Instant now, String token, Imported imported) {
+        return decide(slot, current, stable, home, caChain, now, token, imported, RenewalWindows.NONE);
+    }
+
+    /** As above, a renewal or rotation that is only due by time waiting for {@code windows} (api.md, spec.renewal). */
+    static SlotDecision decide(SlotDefinition slot, Optional<KeyAndChain> current, StableKey stable, KeyAndChain home,
+                               List<X509Certificate> caChain, Instant now, String token, Imported imported,
+                               RenewalWindows windows) {
         List<Notice> notices = new ArrayList<>();
         boolean isStable = slot.name() == stable.slot();
         if (slot.imported()) {
@@ -130,6 +137,19 @@ public record SlotDecision(Verdict verdict, String reason, KeyAndChain material,
         }
         boolean due = certSource.isPresent()
             && !now.isBefore(Lifetime.renewalTime(certSource.get().certificate(), slot.renewBefore()));
+        if (due && windows.isSet()) {
+            RenewalWindows.Gate gate = windows.gate(now, RenewalWindows.safetyPoint(certSource.get().certificate(),
+                slot.renewBefore()));
+            if (gate instanceof RenewalWindows.Gate.Wait && fitsButForTime(slot, certSource.get(), caChain)) {
+                KeyAndChain kept = new KeyAndChain(key, certSource.get().chain());
+                return new SlotDecision(certFromRecord ? Verdict.ADOPT : Verdict.KEEP, WAITING_FOR_WINDOW, kept,
+                    SlotAction.KEPT, null, notices);
+            }
+            if (gate instanceof RenewalWindows.Gate.Override override) {
+                notices.add(Notice.keyMaterial("Renewing the " + slot.name().key() + " certificate outside the renewal"
+                    + " windows: " + override.why()));
+            }
+        }
         if (due && slot.rotationPolicy() == RotationPolicy.Always && !isStable) {
             return new SlotDecision(Verdict.ROTATE, "due, rotationPolicy Always", null, SlotAction.ROTATED, null, notices);
         }
@@ -178,6 +198,14 @@ public record SlotDecision(Verdict verdict, String reason, KeyAndChain material,
 
     private static boolean sameMaterial(KeyAndChain a, KeyAndChain b) {
         return Arrays.equals(a.key().getEncoded(), b.key().getEncoded()) && StoreEntry.sameCertificates(a.chain(), b.chain());
+    }
+
+    /** The reason of a KEEP or ADOPT whose due renewal waits for a renewal window. */
+    static final String WAITING_FOR_WINDOW = "due, waiting for a renewal window";
+
+    private static boolean fitsButForTime(SlotDefinition slot, KeyAndChain kc, List<X509Certificate> caChain) {
+        return CertificateProfile.of(kc.certificate()).equals(slot.profile())
+            && StoreEntry.sameCertificates(kc.chain().subList(1, kc.chain().size()), caChain);
     }
 
     private static boolean stillGood(SlotDefinition slot, KeyAndChain kc, List<X509Certificate> caChain, Instant now) {

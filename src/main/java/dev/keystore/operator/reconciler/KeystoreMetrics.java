@@ -32,7 +32,8 @@ public class KeystoreMetrics {
     record Key(String namespace, String name) {
     }
 
-    record Slot(String name, double notAfter, double renewal) {
+    /** window: when the renewal window a due renewal waits for starts, NaN when the slot does not wait. */
+    record Slot(String name, double notAfter, double renewal, double window) {
     }
 
     private final MeterRegistry registry;
@@ -41,6 +42,7 @@ public class KeystoreMetrics {
     private final Map<Key, Integer> bundles = new ConcurrentHashMap<>();
     static final String NOT_AFTER = "keystore.certificate.not.after.timestamp.seconds";
     static final String RENEWAL = "keystore.certificate.renewal.timestamp.seconds";
+    static final String RENEWAL_WINDOW = "keystore.certificate.renewal.window.timestamp.seconds";
     static final String READY = "keystore.keystoreset.ready";
     private final Map<Key, List<Meter>> setMeters = new ConcurrentHashMap<>();
     private final MultiGauge bundleCertificates;
@@ -68,12 +70,18 @@ public class KeystoreMetrics {
      * reconcile, which made a burst of new sets quadratic: issue 23).
      */
     public synchronized void keystoreSet(String namespace, String name, KeystoreSetStatus status, Predicate<Key> exists) {
+        keystoreSet(namespace, name, status, Map.of(), exists);
+    }
+
+    /** As above; {@code waiting}: slot name to the start of the renewal window its due renewal waits for. */
+    public synchronized void keystoreSet(String namespace, String name, KeystoreSetStatus status, Map<String, Instant> waiting,
+                                         Predicate<Key> exists) {
         Key key = new Key(namespace, name);
         List<Slot> rows = new ArrayList<>();
         if (status.keystores != null) {
-            add(rows, "primary", status.keystores.primary);
-            add(rows, "tls", status.keystores.tls);
-            add(rows, "internal", status.keystores.internal);
+            add(rows, "primary", status.keystores.primary, waiting);
+            add(rows, "tls", status.keystores.tls, waiting);
+            add(rows, "internal", status.keystores.internal, waiting);
         }
         List<Slot> before = slots.put(key, rows);
         ready.put(key, isReady(status.conditions));
@@ -98,6 +106,14 @@ public class KeystoreMetrics {
             meters.add(Gauge.builder(RENEWAL, this, m -> m.slot(key, row.name()).map(Slot::renewal).orElse(Double.NaN))
                 .description("When the operator renews the certificate in a KeystoreSet slot, seconds since the epoch")
                 .tags(tags).strongReference(true).register(registry));
+            if (!Double.isNaN(row.window())) {
+                // only while the slot's due renewal waits for a window: RenewalOverdue reads its presence
+                meters.add(Gauge.builder(RENEWAL_WINDOW, this, m -> m.slot(key, row.name()).map(Slot::window)
+                        .orElse(Double.NaN))
+                    .description("For a slot whose due renewal waits for a renewal window (spec.renewal.windows): when"
+                        + " that window starts, seconds since the epoch").tags(tags).strongReference(true)
+                    .register(registry));
+            }
         }
         meters.add(Gauge.builder(READY, this, m -> Boolean.TRUE.equals(m.ready.get(key)) ? 1 : 0)
             .description("1 when the KeystoreSet is Ready, else 0")
@@ -110,7 +126,8 @@ public class KeystoreMetrics {
     }
 
     private static List<String> slotNames(List<Slot> rows) {
-        return rows.stream().map(Slot::name).toList();
+        // the meters a set has: one pair per slot, a window gauge per waiting slot
+        return rows.stream().map(r -> Double.isNaN(r.window()) ? r.name() : r.name() + "+window").toList();
     }
 
     public synchronized void trustBundle(String namespace, String name, TrustBundleStatus status, Predicate<Key> exists) {
@@ -135,11 +152,13 @@ public class KeystoreMetrics {
         return "Ready".equals(outcome(conditions));
     }
 
-    private static void add(List<Slot> rows, String name, SlotStatus slot) {
+    private static void add(List<Slot> rows, String name, SlotStatus slot, Map<String, Instant> waiting) {
         if (slot == null || slot.notAfter == null) {
             return;
         }
-        rows.add(new Slot(name, seconds(slot.notAfter), slot.renewalTime == null ? Double.NaN : seconds(slot.renewalTime)));
+        Instant window = waiting.get(name);
+        rows.add(new Slot(name, seconds(slot.notAfter), slot.renewalTime == null ? Double.NaN : seconds(slot.renewalTime),
+            window == null ? Double.NaN : window.getEpochSecond()));
     }
 
     private static double seconds(String instant) {

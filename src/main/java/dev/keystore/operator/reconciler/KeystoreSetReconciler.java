@@ -78,7 +78,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
         }
         var cache = context.getPrimaryCache();
         metrics.keystoreSet(set.getMetadata().getNamespace(), set.getMetadata().getName(), result.status(),
-            k -> cache.get(new ResourceID(k.name(), k.namespace())).isPresent());
+            result.waitingForWindow(), k -> cache.get(new ResourceID(k.name(), k.namespace())).isPresent());
         if (written.size() > cache.list().count()) {
             // sets deleted since: their last status is no longer needed
             Set<String> live = cache.list().map(s -> s.getMetadata().getUid()).collect(Collectors.toSet());

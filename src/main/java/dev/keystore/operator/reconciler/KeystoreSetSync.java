@@ -80,7 +80,12 @@ public final class KeystoreSetSync {
     }
 
     /** The status the set should have, and when to look at it again. */
-    public record Result(KeystoreSetStatus status, Duration requeueAfter, boolean outputChanged) {
+    /** waitingForWindow: slot name to the start of the renewal window its due renewal waits for. */
+    public record Result(KeystoreSetStatus status, Duration requeueAfter, boolean outputChanged,
+                         Map<String, Instant> waitingForWindow) {
+        public Result(KeystoreSetStatus status, Duration requeueAfter, boolean outputChanged) {
+            this(status, requeueAfter, outputChanged, Map.of());
+        }
     }
 
     public Result reconcile(KeystoreSet set) {
@@ -205,18 +210,24 @@ public final class KeystoreSetSync {
             .map(Instant::toString).orElse(null);
         status.truststore = new TruststoreStatus();
         status.truststore.certificates = outcome.trustedCertificates();
+        status.nextRenewalWindow = def.renewal().shown(clock.instant()).map(Instant::toString).orElse(null);
+        Map<String, Instant> waiting = new java.util.TreeMap<>();
+        outcome.waitingForWindow().forEach((slot, start) -> waiting.put(slot.key(), start));
         status.conditions = Conditions.merge(previous.conditions, clock, new ConditionBuilder().withType("Ready").withStatus("True")
             .withReason("Issued").withMessage("Secret " + def.secretName() + " holds " + def.slots().size()
                 + " keystore(s) and a truststore of " + outcome.trustedCertificates() + " certificate(s)")
             .withObservedGeneration(set.getMetadata().getGeneration()).build(),
-            new ConditionBuilder().withType("Issuing").withStatus("False").withReason("UpToDate")
-                .withMessage("Next renewal at " + outcome.nextRenewal())
+            new ConditionBuilder().withType("Issuing").withStatus("False")
+                .withReason(waiting.isEmpty() ? "UpToDate" : "WaitingForRenewalWindow")
+                .withMessage(waiting.isEmpty() ? "Next renewal at " + outcome.nextRenewal()
+                    : "Due renewal of " + String.join(", ", waiting.keySet()) + " waits for the renewal window at "
+                    + waiting.values().iterator().next())
                 .withObservedGeneration(set.getMetadata().getGeneration()).build());
         Duration wait = Duration.between(clock.instant(), outcome.nextRenewal());
         if (wait.isNegative() || wait.isZero()) {
             wait = Duration.ofSeconds(1);
         }
-        return new Result(status, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait, changed);
+        return new Result(status, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait, changed, waiting);
     }
 
     /** The informer's view of names, for the set's own three Secret names only (see {@link ClusterInputs#ownNamesSeen}). */
@@ -272,6 +283,7 @@ public final class KeystoreSetSync {
         status.keystores = previous.keystores;
         status.truststore = previous.truststore;
         status.notAfter = previous.notAfter;
+        status.nextRenewalWindow = previous.nextRenewalWindow;
         // Issuing=True while the set waits for an input that will let it issue without any change to it
         boolean waiting = Problem.MISSING_INPUT.equals(problem.reason()) || Problem.ISSUER_NOT_READY.equals(problem.reason());
         status.conditions = Conditions.merge(previous.conditions, clock, ready, new ConditionBuilder().withType("Issuing")

@@ -7,6 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
+import dev.keystore.operator.api.v1alpha1.RenewalWindow;
+import dev.keystore.operator.api.v1alpha1.Weekday;
+import dev.keystore.operator.crypto.CertificateAuthority;
+import dev.keystore.operator.crypto.Signer;
+import dev.keystore.operator.plan.ExistingState;
+import dev.keystore.operator.plan.Issuance;
+import dev.keystore.operator.plan.Outcome;
+import dev.keystore.operator.plan.SetDefinition;
+import dev.keystore.operator.plan.SlotName;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import dev.keystore.operator.api.v1alpha1.SecretTemplate;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.crypto.Pem;
@@ -36,11 +57,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * On a real API server: {@code spec.secretTemplate} on the output Secret, {@code pkcs12Profile}, and a
- * TrustBundle distributed into the namespaces that match its selector and accept it.
+ * On a real API server: {@code spec.secretTemplate} on the output Secret, {@code pkcs12Profile}, a
+ * TrustBundle distributed into the namespaces that match its selector and accept it, what the chart's
+ * RBAC lets the operator's ServiceAccount do (SubjectAccessReview), and {@code spec.renewal.windows}.
  */
 class SecretTemplateAndDistributionIT {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
+    static final String SYSTEM = "keystore-system";
+    static String serviceAccount;
     static RealCluster cluster;
     static KubernetesClient client;
     static RealCluster.Operator operator;
@@ -52,7 +76,7 @@ class SecretTemplateAndDistributionIT {
         cluster.createNamespace("tpl");
         // the operator acts as the chart's ServiceAccount with the chart's ClusterRoles for
         // trustDistribution.enabled=true: they are enough for everything below
-        String system = "keystore-system";
+        String system = SYSTEM;
         cluster.createNamespace(system);
         OperatorChart.Rendered chart = OperatorChart.render(system, Map.of("trustDistribution.enabled", "true"));
         client.resource(chart.one(ServiceAccount.class)).create();
@@ -62,8 +86,8 @@ class SecretTemplateAndDistributionIT {
         Map<String, String> env = HelmInstallIT.environment(deployment.getSpec().getTemplate().getSpec().getContainers()
             .get(0), system);
         assertEquals("true", env.get("KEYSTORE_OPERATOR_TRUST_DISTRIBUTION_ENABLED"));
-        env.put("KUBERNETES_IMPERSONATE_USERNAME", "system:serviceaccount:" + system + ":"
-            + deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+        serviceAccount = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
+        env.put("KUBERNETES_IMPERSONATE_USERNAME", "system:serviceaccount:" + system + ":" + serviceAccount);
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -Xmx256m -XX:TieredStopAtLevel=1");
         operator = cluster.startOperator("SecretTemplateAndDistributionIT", env);
     }
@@ -340,5 +364,209 @@ class SecretTemplateAndDistributionIT {
         assertFalse(operator.output().contains("Exception"), "the operator logged an exception");
         assertFalse(operator.output().toLowerCase(java.util.Locale.ROOT).contains("forbidden"),
             "the chart's rules were not enough");
+    }
+
+    // ---- least privilege: what the chart lets the operator's ServiceAccount do, asked of the API server ----
+
+    /** Whether the API server's authorizer lets ServiceAccount {@code ns/name} do {@code verb} on a resource. */
+    static boolean may(String ns, String name, String verb, String group, String resource, String subresource,
+                       String namespace) {
+        SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
+            .withUser("system:serviceaccount:" + ns + ":" + name)
+            .withGroups("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated")
+            .withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource).withSubresource(subresource)
+            .withNamespace(namespace).endResourceAttributes().endSpec().build();
+        return client.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+    }
+
+    /**
+     * Asserts each check, "verb [group:]resource[/subresource]" (no group: the core group), in {@code namespace}
+     * (null: all namespaces) is allowed, or denied, to the account.
+     */
+    static void assertMay(boolean allowed, String ns, String name, String namespace, String... checks) {
+        for (String check : checks) {
+            String[] verbAndTarget = check.split(" ");
+            String target = verbAndTarget[1];
+            String group = target.contains(":") ? target.substring(0, target.indexOf(':')) : "";
+            String[] resource = target.substring(target.indexOf(':') + 1).split("/", 2);
+            assertEquals(allowed, may(ns, name, verbAndTarget[0], group, resource[0], resource.length > 1 ? resource[1] : null,
+                namespace), ns + "/" + name + (allowed ? " must be allowed to " : " must not be allowed to ") + check + " in "
+                    + (namespace == null ? "all namespaces" : "namespace " + namespace));
+        }
+    }
+
+    /** The chart's RBAC objects for a release in {@code releaseNamespace}, names suffixed so that several releases coexist. */
+    static void installRbac(String releaseNamespace, Map<String, String> values, String suffix) {
+        cluster.createNamespace(releaseNamespace);
+        OperatorChart.Rendered chart = OperatorChart.render(releaseNamespace, values);
+        for (HasMetadata o : chart.objects()) {
+            o.getMetadata().setName(o.getMetadata().getName() + suffix);
+            if (o instanceof ClusterRoleBinding b) {
+                b.getRoleRef().setName(b.getRoleRef().getName() + suffix);
+            } else if (o instanceof RoleBinding b) {
+                b.getRoleRef().setName(b.getRoleRef().getName() + suffix);
+            }
+            if (o instanceof ClusterRole || o instanceof ClusterRoleBinding || o instanceof Role || o instanceof RoleBinding) {
+                client.resource(o).create();
+            }
+        }
+    }
+
+    /** What no install of the chart may grant, anywhere. */
+    static final String[] NEVER = {"deletecollection secrets", "deletecollection configmaps", "create pods", "get pods",
+        "create pods/exec", "create serviceaccounts/token", "create namespaces", "update namespaces", "patch namespaces",
+        "delete namespaces", "get namespaces", "get nodes", "create rbac.authorization.k8s.io:roles",
+        "create rbac.authorization.k8s.io:rolebindings", "bind rbac.authorization.k8s.io:clusterroles",
+        "escalate rbac.authorization.k8s.io:clusterroles", "update rbac.authorization.k8s.io:clusterroles",
+        "impersonate users", "impersonate serviceaccounts", "create keystore.dev:keystoresets",
+        "update keystore.dev:keystoresets", "delete keystore.dev:keystoresets", "update keystore.dev:trustbundles",
+        "delete keystore.dev:trustbundles", "delete apps:deployments", "create apiextensions.k8s.io:customresourcedefinitions"};
+
+    @Test
+    void theChartGrantsDistributionOnlyWhatItNeedsAndNothingClusterWideWhenItIsOff() {
+        // the running operator's account (all namespaces, distribution on): copies anywhere, nothing more
+        cluster.createNamespace("any-team");
+        assertMay(true, SYSTEM, serviceAccount, "any-team", "get secrets", "create secrets", "update secrets",
+            "delete secrets", "get configmaps", "create configmaps", "update configmaps", "delete configmaps",
+            "patch keystore.dev:trustbundles", "patch keystore.dev:keystoresets/status", "patch apps:deployments");
+        assertMay(true, SYSTEM, serviceAccount, null, "list secrets", "list configmaps", "list namespaces", "watch namespaces",
+            "watch keystore.dev:trustbundles");
+        assertMay(false, SYSTEM, serviceAccount, "any-team", NEVER);
+        assertMay(false, SYSTEM, serviceAccount, null, "get namespaces", "create namespaces", "deletecollection secrets");
+
+        // watching a namespace only, distribution off: no Secret or ConfigMap right outside it, no namespaces at all
+        cluster.createNamespace("team-x");
+        cluster.createNamespace("team-y");
+        installRbac("scoped-off", Map.of("watchNamespaces[0]", "team-x"), "-scoped-off");
+        assertMay(true, "scoped-off", serviceAccount, "team-x", "get secrets", "create secrets", "list secrets");
+        assertMay(false, "scoped-off", serviceAccount, "team-y", "get secrets", "list secrets", "create secrets",
+            "update secrets", "delete secrets", "get configmaps", "create configmaps");
+        assertMay(false, "scoped-off", serviceAccount, null, "list secrets", "list configmaps", "list namespaces",
+            "watch namespaces");
+        assertMay(false, "scoped-off", serviceAccount, "team-x", NEVER);
+
+        // the same with distribution on: copies in any namespace (read by name, listed by label), never watched there
+        installRbac("scoped-on", Map.of("watchNamespaces[0]", "team-x", "trustDistribution.enabled", "true"), "-scoped-on");
+        assertMay(true, "scoped-on", serviceAccount, "team-y", "get secrets", "create secrets", "update secrets",
+            "delete secrets", "get configmaps", "create configmaps", "update configmaps", "delete configmaps");
+        assertMay(true, "scoped-on", serviceAccount, null, "list secrets", "list configmaps", "list namespaces",
+            "watch namespaces", "watch keystore.dev:trustbundles", "patch keystore.dev:trustbundles");
+        assertMay(false, "scoped-on", serviceAccount, "team-y", "watch secrets", "watch configmaps",
+            "patch keystore.dev:keystoresets/status", "patch apps:deployments");
+        assertMay(false, "scoped-on", serviceAccount, null, "watch secrets", "watch configmaps");
+        assertMay(false, "scoped-on", serviceAccount, "team-y", NEVER);
+    }
+
+    // ---- renewal windows ----
+
+    static RenewalWindow window(List<Weekday> days, String start, String end) {
+        RenewalWindow w = new RenewalWindow();
+        w.days = days;
+        w.start = start;
+        w.end = end;
+        w.timeZone = "UTC";
+        return w;
+    }
+
+    static Weekday weekday(ZonedDateTime t) {
+        return Weekday.values()[t.getDayOfWeek().getValue() - 1];
+    }
+
+    static String tlsSerial(KeystoreSet set) {
+        return set == null || set.getStatus() == null || set.getStatus().keystores == null
+            || set.getStatus().keystores.tls == null ? null : set.getStatus().keystores.tls.serialNumber;
+    }
+
+    /**
+     * A certificate due for renewal but 10 days before its safety point: made by the test as the operator would
+     * have made it 65 days ago (same plan code, a clock 65 days back), signed by a CA Secret, in an output
+     * Secret the operator takes as its own. A window three days on keeps it; a window open now renews it.
+     */
+    @Test
+    void aDueRenewalWaitsForItsWindowAndHappensWhenTheWindowIncludesNow() throws Exception {
+        String ns = "win";
+        cluster.createNamespace(ns);
+        CertificateAuthority ca = TestKeys.ecCa("Window CA");
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("win-ca").endMetadata()
+            .withType("kubernetes.io/tls").addToStringData("tls.crt", Pem.encode(ca.chain()))
+            .addToStringData("tls.key", Pem.encode(ca.key())).build()).create();
+        String password = "Window-Password-0123456789";
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("win-password")
+            .endMetadata().addToStringData("password", password).build()).create();
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        KeystoreSet set = client.getKubernetesSerialization().unmarshal("""
+            apiVersion: keystore.dev/v1alpha1
+            kind: KeystoreSet
+            metadata: {name: win, namespace: win}
+            spec:
+              issuer: {ca: {secretRef: {name: win-ca}}}
+              passwordSecretRef: {name: win-password}
+              tls: {dnsNames: [win.example.com], privateKey: {algorithm: EC}, duration: 2160h, renewBefore: 720h}
+            """, KeystoreSet.class);
+        Weekday inThreeDays = weekday(now.plusDays(3));
+        set.getSpec().renewal = new dev.keystore.operator.api.v1alpha1.RenewalSpec();
+        set.getSpec().renewal.windows = List.of(window(List.of(inThreeDays), "00:00", "23:59"));
+
+        Instant issued = now.toInstant().minus(Duration.ofDays(65));
+        Outcome made = new Issuance(new Signer(Clock.fixed(issued, ZoneOffset.UTC), new SecureRandom()))
+            .run(SetDefinition.of(set), new ExistingState(Map.of(), Map.of(), Map.of(), password, ca, List.of(), Map.of()));
+        String madeSerial = made.slots().get(SlotName.TLS).serialNumber();
+        Instant due = made.slots().get(SlotName.TLS).renewalTime();
+        assertTrue(due.isBefore(now.toInstant()), "due 5 days ago: " + due);
+        var output = new SecretBuilder().withNewMetadata().withName("win-keystores").withNamespace(ns)
+            .addToLabels(ManagedSecret.MANAGED_BY_LABEL, ManagedSecret.MANAGED_BY).addToLabels(ManagedSecret.SET_LABEL, "win")
+            .endMetadata().withType("Opaque");
+        made.output().forEach((k, v) -> output.addToData(k, java.util.Base64.getEncoder().encodeToString(v)));
+        client.secrets().inNamespace(ns).resource(output.build()).create();
+        client.resource(set).create();
+
+        RealCluster.await("win Ready", TIMEOUT, () -> ready(set(ns, "win")).map(c -> "True".equals(c.getStatus()))
+            .orElse(false));
+        KeystoreSet waiting = set(ns, "win");
+        assertEquals(madeSerial, tlsSerial(waiting), "outside its window the due certificate is kept");
+        Instant windowStart = now.plusDays(3).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+        assertEquals(windowStart.toString(), waiting.getStatus().nextRenewalWindow);
+        Condition issuing = waiting.getStatus().conditions.stream().filter(c -> "Issuing".equals(c.getType())).findFirst()
+            .orElseThrow();
+        assertEquals("WaitingForRenewalWindow", issuing.getReason(), issuing.getMessage());
+        assertTrue(issuing.getMessage().contains(windowStart.toString()), issuing.getMessage());
+        Thread.sleep(3000);
+        assertEquals(madeSerial, tlsSerial(set(ns, "win")), "still kept a few seconds on");
+
+        // a window open now (every day, from an hour ago to two hours on; it may cross midnight)
+        DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
+        ZonedDateTime edited = ZonedDateTime.now(ZoneOffset.UTC);
+        RealCluster.edit(client.resources(KeystoreSet.class).inNamespace(ns).withName("win"), s -> {
+            s.getSpec().renewal.windows = List.of(window(Arrays.asList(Weekday.values()), edited.minusHours(1).format(hhmm),
+                edited.plusHours(2).format(hhmm)));
+            return s;
+        });
+        RealCluster.await("renewed in the window", TIMEOUT, () -> {
+            String serial = tlsSerial(set(ns, "win"));
+            return serial != null && !serial.equals(madeSerial);
+        });
+        KeystoreSet renewed = set(ns, "win");
+        assertTrue(Instant.parse(renewed.getStatus().keystores.tls.notAfter).isAfter(now.toInstant().plus(Duration.ofDays(80))));
+        Instant shown = Instant.parse(renewed.getStatus().nextRenewalWindow);
+        assertFalse(shown.isAfter(Instant.now()), "the window open now is shown: " + shown);
+        assertTrue(ready(renewed).map(c -> "True".equals(c.getStatus())).orElse(false));
+    }
+
+    @Test
+    void anUnknownTimeZoneIsBadInput() throws Exception {
+        String ns = "win-bad";
+        cluster.createNamespace(ns);
+        client.resource(client.getKubernetesSerialization().unmarshal("""
+            apiVersion: keystore.dev/v1alpha1
+            kind: KeystoreSet
+            metadata: {name: tz, namespace: win-bad}
+            spec:
+              tls: {dnsNames: [tz.example.com], privateKey: {algorithm: EC}}
+              renewal: {windows: [{days: [Sat], start: "02:00", end: "05:00", timeZone: Mars/Olympus_Mons}]}
+            """, KeystoreSet.class)).create();
+        RealCluster.await("tz Ready=False BadInput", TIMEOUT, () -> ready(set(ns, "tz"))
+            .map(c -> "False".equals(c.getStatus()) && "BadInput".equals(c.getReason())).orElse(false));
+        assertTrue(ready(set(ns, "tz")).orElseThrow().getMessage().contains("spec.renewal.windows[0].timeZone"));
+        assertNull(secret(ns, "tz-keystores"), "nothing is written");
     }
 }

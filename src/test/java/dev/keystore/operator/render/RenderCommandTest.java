@@ -165,6 +165,30 @@ class RenderCommandTest {
         assertArrayEquals(first.get("internal_keystore.jks"), after.get("internal_keystore.jks"));
     }
 
+    @Test
+    void renderHoldsADueRenewalForItsWindow(@TempDir Path tmp) throws Exception {
+        Path yaml = tmp.resolve("win.yaml");
+        Files.writeString(yaml, """
+            apiVersion: keystore.dev/v1alpha1
+            kind: KeystoreSet
+            metadata: {name: win, namespace: default}
+            spec:
+              tls: {dnsNames: [win.example.com], privateKey: {algorithm: EC}, duration: 2160h, renewBefore: 360h}
+              renewal: {windows: [{days: [Wed], start: "02:00", end: "04:00"}]}
+            """);
+        Path out = tmp.resolve("k");
+        assertEquals(0, render(NOW, "-f", yaml.toString(), "-o", out.toString()).code());
+        Map<String, byte[]> first = files(out);
+        // due 1800h on, Saturday 2027-02-06 12:00Z; the next window Wednesday 2027-02-10 02:00Z, before the safety point
+        Run saturday = render(NOW.plus(Duration.ofHours(1801)), "-f", yaml.toString(), "-o", out.toString());
+        assertEquals(0, saturday.code(), saturday.err());
+        assertTrue(saturday.out().contains("tls kept"), saturday.out());
+        assertArrayEquals(first.get("tls.p12"), files(out).get("tls.p12"));
+        Run wednesday = render(Instant.parse("2027-02-10T02:00:00Z"), "-f", yaml.toString(), "-o", out.toString());
+        assertEquals(0, wednesday.code(), wednesday.err());
+        assertTrue(wednesday.out().contains("tls rotated"), wednesday.out());
+    }
+
     static byte[] key(Path store, String password) throws Exception {
         byte[] bytes = Files.readAllBytes(store);
         return KeystoreCodec.read(KeystoreCodec.detect(bytes), bytes, password.toCharArray()).entries().stream()

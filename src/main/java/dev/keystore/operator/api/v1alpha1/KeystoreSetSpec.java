@@ -19,6 +19,8 @@ public class KeystoreSetSpec {
     public Pkcs12ProfileName pkcs12Profile;
     @JsonPropertyDescription("Labels and annotations added to the output Secret; cannot override the operator's own (app.kubernetes.io/managed-by, keystore.dev/*)")
     public SecretTemplate secretTemplate;
+    @JsonPropertyDescription("Maintenance windows for renewals and rotations")
+    public RenewalSpec renewal;
     @JsonPropertyDescription("One password for every store and key; generated when omitted")
     public SecretKeyRef passwordSecretRef;
     @JsonPropertyDescription("Who signs the certificates; default selfSigned")

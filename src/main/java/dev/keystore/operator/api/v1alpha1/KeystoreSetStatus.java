@@ -14,6 +14,8 @@ public class KeystoreSetStatus {
     public String secretName;
     @JsonPropertyDescription("Earliest notAfter of the set's certificates")
     public String notAfter;
+    @JsonPropertyDescription("Start of the renewal window open now, else of the next one (RFC 3339, UTC), when spec.renewal.windows is set")
+    public String nextRenewalWindow;
     public List<Condition> conditions = new ArrayList<>();
     public KeystoresStatus keystores;
     public TruststoreStatus truststore;

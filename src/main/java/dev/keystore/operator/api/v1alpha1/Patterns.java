@@ -63,6 +63,13 @@ public final class Patterns {
     public static final int MAX_ROLLOUT = 32;
     public static final int MAX_USAGES = 16;
 
+    /** A time of day of a renewal window, "HH:MM" from 00:00 to 23:59. */
+    public static final String TIME_OF_DAY = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+    /** An IANA time zone name (Area/Location, UTC, EST5EDT, Etc/GMT+2): the name's shape; the zone itself is checked in plan/. */
+    public static final String TIME_ZONE = "^[A-Za-z][-+_A-Za-z0-9]*(/[-+_A-Za-z0-9]+){0,3}$";
+    public static final int MAX_TIME_ZONE = 64;
+    public static final int MAX_RENEWAL_WINDOWS = 16;
+
     private Patterns() {
     }
 }
