@@ -10,10 +10,18 @@ import java.util.Map;
  *
  * @param caRecord       null when the set has no self-signed CA of its own
  * @param internalRecord null when no slot holds a key that must never change
+ * @param output         null when issuer.external waits for a slot's first certificate (nothing to assemble yet)
+ * @param signing        issuer.external: the CSRs, the slots waiting, refused replies; else null
  */
 public record Outcome(Map<String, byte[]> output, Map<String, byte[]> caRecord, Map<String, byte[]> internalRecord,
                       Map<SlotName, SlotReport> slots, int trustedCertificates, Instant nextRenewal,
-                      List<Notice> notices) {
+                      List<Notice> notices, ExternalSigning.Round signing) {
+    /** A run without external signing. */
+    public Outcome(Map<String, byte[]> output, Map<String, byte[]> caRecord, Map<String, byte[]> internalRecord,
+                   Map<SlotName, SlotReport> slots, int trustedCertificates, Instant nextRenewal, List<Notice> notices) {
+        this(output, caRecord, internalRecord, slots, trustedCertificates, nextRenewal, notices, null);
+    }
+
     /** The notices' texts, in order. */
     public List<String> messages() {
         return notices.stream().map(Notice::message).toList();
