@@ -37,6 +37,8 @@ public class KeystoreMetrics {
     private final Map<Key, List<Slot>> slots = new ConcurrentHashMap<>();
     private final Map<Key, Boolean> ready = new ConcurrentHashMap<>();
     private final Map<Key, Integer> bundles = new ConcurrentHashMap<>();
+    private final Map<Key, Map<String, String>> csrs = new ConcurrentHashMap<>();
+    private final MultiGauge csrRequested;
     private final MultiGauge notAfter;
     private final MultiGauge renewal;
     private final MultiGauge setReady;
@@ -51,6 +53,9 @@ public class KeystoreMetrics {
             .register(registry);
         setReady = MultiGauge.builder("keystore.keystoreset.ready")
             .description("1 when the KeystoreSet is Ready, else 0").register(registry);
+        csrRequested = MultiGauge.builder("keystore.csr.requested.timestamp.seconds")
+            .description("issuer.external: when the CSR still waiting for its signed certificate was written, seconds since the epoch")
+            .register(registry);
         bundleCertificates = MultiGauge.builder("keystore.trustbundle.certificates")
             .description("Certificates in a TrustBundle's truststore").register(registry);
     }
@@ -76,9 +81,12 @@ public class KeystoreMetrics {
         }
         List<Slot> before = slots.put(key, rows);
         Boolean wasReady = ready.put(key, isReady(status.conditions));
+        Map<String, String> waiting = status.awaitingSignature == null ? Map.of() : Map.copyOf(status.awaitingSignature);
+        Map<String, String> waitingBefore = csrs.put(key, waiting);
         boolean pruned = slots.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
         pruned |= ready.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
-        if (!pruned && rows.equals(before) && Objects.equals(wasReady, ready.get(key))) {
+        pruned |= csrs.keySet().removeIf(k -> !k.equals(key) && !exists.test(k));
+        if (!pruned && rows.equals(before) && Objects.equals(wasReady, ready.get(key)) && waiting.equals(waitingBefore)) {
             return; // the gauges already show this: most reconciles change nothing
         }
         List<MultiGauge.Row<?>> after = new ArrayList<>();
@@ -94,6 +102,10 @@ public class KeystoreMetrics {
         ready.forEach((k, r) -> readyRows.add(MultiGauge.Row.of(Tags.of("namespace", k.namespace(), "keystoreset",
             k.name()), r ? 1 : 0)));
         setReady.register(readyRows, true);
+        List<MultiGauge.Row<?>> csrRows = new ArrayList<>();
+        csrs.forEach((k, m) -> m.forEach((slot, since) -> csrRows.add(MultiGauge.Row.of(Tags.of("namespace", k.namespace(),
+            "keystoreset", k.name(), "slot", slot), seconds(since)))));
+        csrRequested.register(csrRows, true);
     }
 
     public synchronized void trustBundle(String namespace, String name, TrustBundleStatus status, Predicate<Key> exists) {
