@@ -238,7 +238,7 @@ public final class ExternalSigning {
         Step step = decide(slot, current, fixed == null ? null : fixed.key(), isStable, pending, reply, replyRead, now, token,
             where, "Secret " + csrSecret + " key " + csrKey(name));
         if (step.verdict() == Verdict.AWAIT || step.verdict() == Verdict.REFUSE) {
-            request(slot, step.requestFor());
+            request(slot, step.requestFor(), false);
             if (step.problem() != null) {
                 if (step.inUse() != null) {
                     refusedWhileInUse.add(step.problem());
@@ -247,6 +247,12 @@ public final class ExternalSigning {
                 }
             }
         }
+        if (step.verdict() == Verdict.ACCEPT
+            && !now.isBefore(Lifetime.renewalTime(step.inUse().certificate(), slot.renewBefore()))) {
+            // the CA signed a certificate already due for renewal: it is used, and its renewal requested at once
+            boolean sameKey = fixed != null || isStable || slot.rotationPolicy() == RotationPolicy.Never;
+            request(slot, sameKey ? step.inUse().key() : null, true);
+        }
         if (step.inUse() != null) {
             material.put(name, step.inUse());
         }
@@ -254,13 +260,13 @@ public final class ExternalSigning {
     }
 
     /** Records the pending key and its CSR, keeping the bytes of a request that asks for the same. */
-    private void request(SlotDefinition slot, PrivateKey key) {
+    private void request(SlotDefinition slot, PrivateKey key, boolean fresh) {
         SlotName name = slot.name();
         KeyPair pair = key == null ? keys.keyPair(slot.keyType()) : PublicKeys.pairOf(key);
         byte[] csr = record.get(pendingCsr(name));
         byte[] keyPem = InternalKeyRecord.Entry.keepPemKey(record.get(pendingKey(name)), pair.getPrivate());
         Instant since = since(record.get(pendingSince(name)));
-        if (csr == null || since == null || !CertificationRequest.asksFor(csr, slot.profile(), pair, random)) {
+        if (fresh || csr == null || since == null || !CertificationRequest.asksFor(csr, slot.profile(), pair, random)) {
             csr = CertificationRequest.create(slot.profile(), pair, random);
             since = now;
         }
