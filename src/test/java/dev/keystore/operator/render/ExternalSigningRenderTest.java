@@ -62,8 +62,12 @@ class ExternalSigningRenderTest {
 
     /** The CA signs a CSR (openssl x509 -req) and the reply goes to signed/tls.crt: leaf, issuing CA, root. */
     void sign(Path csr, String extfile) throws Exception {
+        sign(csr, extfile, 365);
+    }
+
+    void sign(Path csr, String extfile, int days) throws Exception {
         openssl("x509", "-req", "-in", csr.toString(), "-CA", "issuing.crt", "-CAkey", "issuing.key", "-CAcreateserial",
-            "-out", "leaf.crt", "-days", "365", "-extfile", extfile);
+            "-out", "leaf.crt", "-days", String.valueOf(days), "-extfile", extfile);
         Files.createDirectories(out.resolve("signed"));
         Files.writeString(out.resolve("signed/tls.crt"), Files.readString(ca.resolve("leaf.crt"))
             + Files.readString(ca.resolve("issuing.crt")) + Files.readString(ca.resolve("root.crt")));
@@ -163,8 +167,8 @@ class ExternalSigningRenderTest {
         assertEquals(0, stale.code(), stale.err());
         assertArrayEquals(tlsCrt, Files.readAllBytes(out.resolve("tls.crt")));
 
-        // openssl signs for a year from today, so the new certificate is valid on the day the renewal runs
-        sign(csr, "leaf.ext");
+        // openssl signs from today for two years: valid, and not yet due, on the day the renewal runs
+        sign(csr, "leaf.ext", 730);
         RenderCommandTest.Run swapped = run(due.plusSeconds(120));
         assertEquals(0, swapped.code(), swapped.err() + swapped.out());
         assertTrue(swapped.out().contains("tls rotated"), swapped.out());
