@@ -1,5 +1,8 @@
 package dev.keystore.operator.crypto;
 
+import static dev.keystore.operator.testing.HostileDer.nestedDefinite;
+import static dev.keystore.operator.testing.HostileDer.nestedIndefinite;
+import static dev.keystore.operator.testing.HostileDer.pem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,48 +23,6 @@ import org.junit.jupiter.api.Test;
  * it, overflows its stack. The nesting bound never refuses what real certificates hold.
  */
 class HostileAsn1Test {
-    /** {@code depth} SEQUENCEs in SEQUENCEs with definite lengths, around {@code core}. */
-    static byte[] nestedDefinite(int depth, byte[] core) {
-        byte[] inner = core;
-        for (int i = 0; i < depth; i++) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(0x30);
-            int l = inner.length;
-            if (l < 128) {
-                out.write(l);
-            } else if (l < 256) {
-                out.write(0x81);
-                out.write(l);
-            } else if (l < 65536) {
-                out.write(0x82);
-                out.write(l >> 8);
-                out.write(l);
-            } else {
-                out.write(0x83);
-                out.write(l >> 16);
-                out.write(l >> 8);
-                out.write(l);
-            }
-            out.writeBytes(inner);
-            inner = out.toByteArray();
-        }
-        return inner;
-    }
-
-    static byte[] nestedIndefinite(int depth) {
-        byte[] out = new byte[depth * 4];
-        for (int i = 0; i < depth; i++) {
-            out[2 * i] = 0x30;
-            out[2 * i + 1] = (byte) 0x80;
-        }
-        return out;
-    }
-
-    static byte[] pem(String type, byte[] der) {
-        return ("-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
-            + "-----\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
     @Test
     void bouncyCastleReallyOverflowsOnThisInput() {
         // the premise: without the bound, this input is a StackOverflowError, not an exception

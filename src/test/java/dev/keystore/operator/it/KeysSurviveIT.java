@@ -37,12 +37,14 @@ class KeysSurviveIT {
     static final String NS = "survive";
     static RealCluster cluster;
     static KubernetesClient client;
+    static SetsInNamespace sets;
     static RealCluster.Operator operator;
 
     @BeforeAll
     static void start() throws Exception {
         cluster = RealCluster.start("KeysSurviveIT");
         client = cluster.client();
+        sets = new SetsInNamespace(client, NS, TIMEOUT);
         cluster.createNamespace(NS);
         cluster.startControllerManager("KeysSurviveIT");
         operator = cluster.startOperator("KeysSurviveIT", Map.of("KEYSTORE_OPERATOR_FAULT_THROW_FOR", "boom"));
@@ -65,29 +67,6 @@ class KeysSurviveIT {
               tls: {privateKey: {algorithm: EC, size: 256}}
               internal: {}
             %s""".formatted(name, extra);
-    }
-
-    static KeystoreSet create(String yaml) {
-        KeystoreSet set = client.getKubernetesSerialization().unmarshal(yaml, KeystoreSet.class);
-        client.resource(set).create();
-        return awaitReady(set.getMetadata().getName());
-    }
-
-    static KeystoreSet get(String name) {
-        return client.resources(KeystoreSet.class).inNamespace(NS).withName(name).get();
-    }
-
-    static Optional<Condition> ready(KeystoreSet set) {
-        if (set == null || set.getStatus() == null || set.getStatus().conditions == null) {
-            return Optional.empty();
-        }
-        return set.getStatus().conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst();
-    }
-
-    static KeystoreSet awaitReady(String name) {
-        RealCluster.await(name + " Ready", TIMEOUT, () -> ready(get(name)).map(c -> "True".equals(c.getStatus())).orElse(false)
-            && get(name).getStatus().observedGeneration.equals(get(name).getMetadata().getGeneration()));
-        return get(name);
     }
 
     static Secret secret(String name) {
@@ -131,7 +110,7 @@ class KeysSurviveIT {
 
     @Test
     void renamingSecretNameKeepsEveryKeyAndTheCaAndLeavesTheOldOutput() throws Exception {
-        create(yaml("ren", ""));
+        sets.create(yaml("ren", ""));
         Keys before = Keys.of("ren-keystores", "ren-keystores-ca");
         String tls = key(data("ren-keystores"), "tls");
 
@@ -139,8 +118,8 @@ class KeysSurviveIT {
             s.getSpec().secretName = "ren-renamed";
             return s;
         });
-        RealCluster.await("the renamed output", TIMEOUT, () -> "ren-renamed".equals(get("ren").getStatus().secretName)
-            && ready(get("ren")).map(c -> "True".equals(c.getStatus())).orElse(false));
+        RealCluster.await("the renamed output", TIMEOUT, () -> "ren-renamed".equals(sets.get("ren").getStatus().secretName)
+            && SetsInNamespace.ready(sets.get("ren")).map(c -> "True".equals(c.getStatus())).orElse(false));
         // the records keep their first name; the new output has the same keys and CA
         assertEquals(before, Keys.of("ren-renamed", "ren-keystores-ca"));
         assertEquals(tls, key(data("ren-renamed"), "tls"), "even tls: the new output is written from the old one");
@@ -159,7 +138,7 @@ class KeysSurviveIT {
     @Test
     void deletingTheOutputTheCaOrTheSetGivesBackTheSameKeysAndCa() throws Exception {
         String yaml = yaml("keep", "");
-        create(yaml);
+        sets.create(yaml);
         Keys before = Keys.of("keep-keystores", "keep-keystores-ca");
         Secret ca = secret("keep-keystores-ca");
         assertTrue(ca.getMetadata().getOwnerReferences() == null || ca.getMetadata().getOwnerReferences().isEmpty(),
@@ -178,13 +157,13 @@ class KeysSurviveIT {
         RealCluster.await("the output collected with its set", TIMEOUT, () -> secret("keep-keystores") == null);
         assertNotNull(secret("keep-keystores-ca"));
         assertNotNull(secret("keep-keystores-internal"));
-        create(yaml);
+        sets.create(yaml);
         assertEquals(before, Keys.of("keep-keystores", "keep-keystores-ca"), "after deleting and re-creating the set");
     }
 
     @Test
     void anOlderReleasesOwnedUnlabelledCaIsAdopted() throws Exception {
-        KeystoreSet set = create(yaml("adopt", ""));
+        KeystoreSet set = sets.create(yaml("adopt", ""));
         Keys before = Keys.of("adopt-keystores", "adopt-keystores-ca");
         // as an older release left it: owned by the set, no role label
         RealCluster.edit(client.secrets().inNamespace(NS).withName("adopt-keystores-ca"), s -> {
@@ -201,7 +180,7 @@ class KeysSurviveIT {
 
     @Test
     void twoInternalRecordsWithDifferentKeysAreAConflictNamingBoth() throws Exception {
-        create(yaml("twice", ""));
+        sets.create(yaml("twice", ""));
         String rv = secret("twice-keystores").getMetadata().getResourceVersion();
         Map<String, byte[]> other = data("twice-keystores-ca"); // another key pair in the same PEM shape
         Map<String, byte[]> record = new java.util.HashMap<>(data("twice-keystores-internal"));
@@ -212,22 +191,22 @@ class KeysSurviveIT {
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("twice-restored")
             .addToLabels(ManagedSecret.MANAGED_BY_LABEL, ManagedSecret.MANAGED_BY).addToLabels(ManagedSecret.SET_LABEL, "twice")
             .addToLabels(ManagedSecret.RECORD_LABEL, "internal").endMetadata().withData(encoded).build()).create();
-        RealCluster.await("SecretConflict", TIMEOUT, () -> ready(get("twice")).map(c -> "SecretConflict".equals(c.getReason())
+        RealCluster.await("SecretConflict", TIMEOUT, () -> SetsInNamespace.ready(sets.get("twice")).map(c -> "SecretConflict".equals(c.getReason())
             && c.getMessage().contains("twice-keystores-internal") && c.getMessage().contains("twice-restored")).orElse(false));
         assertEquals(rv, secret("twice-keystores").getMetadata().getResourceVersion(), "the output is untouched");
         RealCluster.await("a Warning event", TIMEOUT, () -> event("twice", "SecretConflict", "twice-restored"));
 
         client.secrets().inNamespace(NS).withName("twice-restored").delete();
-        RealCluster.await("Ready again", TIMEOUT, () -> ready(get("twice")).map(c -> "True".equals(c.getStatus())).orElse(false));
+        RealCluster.await("Ready again", TIMEOUT, () -> SetsInNamespace.ready(sets.get("twice")).map(c -> "True".equals(c.getStatus())).orElse(false));
     }
 
     @Test
     void anyThrowableInAReconcileIsReadyFalseInternalErrorWithAWarningAndARetry() {
         KeystoreSet set = client.getKubernetesSerialization().unmarshal(yaml("boom", ""), KeystoreSet.class);
         client.resource(set).create();
-        RealCluster.await("InternalError", TIMEOUT, () -> ready(get("boom")).map(c -> "InternalError".equals(c.getReason())
+        RealCluster.await("InternalError", TIMEOUT, () -> SetsInNamespace.ready(sets.get("boom")).map(c -> "InternalError".equals(c.getReason())
             && "False".equals(c.getStatus())).orElse(false));
-        String message = ready(get("boom")).orElseThrow().getMessage();
+        String message = SetsInNamespace.ready(sets.get("boom")).orElseThrow().getMessage();
         assertTrue(message.contains("java.lang.StackOverflowError") && message.contains("see the operator log"), message);
         assertFalse(message.contains("\n") || message.contains("\tat ") || message.contains("at dev.keystore"), message);
         RealCluster.await("a Warning event", TIMEOUT, () -> client.v1().events().inNamespace(NS).list().getItems().stream()
@@ -238,7 +217,7 @@ class KeysSurviveIT {
             -1).length > 2);
         assertTrue(operator.output().contains("fault injected for boom"), "the stack trace goes to the log");
         // other sets are not affected
-        assertTrue(ready(get("boom")).isPresent());
+        assertTrue(SetsInNamespace.ready(sets.get("boom")).isPresent());
     }
 
     /**
@@ -261,7 +240,7 @@ class KeysSurviveIT {
             signal("-CONT", servers);
         }
         for (int i = 1; i <= 4; i++) {
-            awaitReady("api-" + i);
+            sets.awaitReady("api-" + i);
             Map<String, byte[]> out = data("api-" + i + "-keystores");
             assertEquals(3, java.util.Set.of(key(out, "primary"), key(out, "tls"), key(out, "internal")).size());
             assertNotNull(data("api-" + i + "-keystores-internal"));

@@ -93,16 +93,7 @@ class LibertyRuntimeIT {
         Files.writeString(serverDir.resolve("keystore-operator.xml"),
             snippet.replace("/config/resources/security", security.toString()));
         int port = freePort();
-        Files.writeString(serverDir.resolve("server.xml"), """
-            <server>
-                <featureManager>
-                    <feature>servlet-6.0</feature>
-                    <feature>transportSecurity-1.0</feature>
-                </featureManager>
-                <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="-1" httpsPort="%d"/>
-                <include location="keystore-operator.xml"/>
-            </server>
-            """.formatted(port));
+        Files.writeString(serverDir.resolve("server.xml"), LibertyServer.serverXml(port, "keystore-operator.xml"));
 
         long started = System.nanoTime();
         Tools.Run start = Tools.run(dir, env, WLP.resolve("bin/server").toString(), "start", "zosconnect");

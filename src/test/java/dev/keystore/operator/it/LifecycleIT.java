@@ -34,11 +34,13 @@ class LifecycleIT {
     static final String NS = "life";
     static RealCluster cluster;
     static KubernetesClient client;
+    static SetsInNamespace sets;
 
     @BeforeAll
     static void start() throws Exception {
         cluster = RealCluster.start("LifecycleIT");
         client = cluster.client();
+        sets = new SetsInNamespace(client, NS, TIMEOUT);
         cluster.createNamespace(NS);
         cluster.startControllerManager("LifecycleIT");
         cluster.startOperator("LifecycleIT");
@@ -49,29 +51,6 @@ class LifecycleIT {
         if (cluster != null) {
             cluster.close();
         }
-    }
-
-    static KeystoreSet create(String yaml) {
-        KeystoreSet set = client.getKubernetesSerialization().unmarshal(yaml, KeystoreSet.class);
-        client.resource(set).create();
-        return awaitReady(set.getMetadata().getName());
-    }
-
-    static KeystoreSet get(String name) {
-        return client.resources(KeystoreSet.class).inNamespace(NS).withName(name).get();
-    }
-
-    static Optional<Condition> ready(KeystoreSet set) {
-        if (set == null || set.getStatus() == null || set.getStatus().conditions == null) {
-            return Optional.empty();
-        }
-        return set.getStatus().conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst();
-    }
-
-    static KeystoreSet awaitReady(String name) {
-        RealCluster.await(name + " Ready", TIMEOUT, () -> ready(get(name)).map(c -> "True".equals(c.getStatus())).orElse(false)
-            && get(name).getStatus().observedGeneration.equals(get(name).getMetadata().getGeneration()));
-        return get(name);
     }
 
     static Map<String, byte[]> data(String secret) {
@@ -113,7 +92,7 @@ class LifecycleIT {
                 metadata: {labels: {app: app}}
                 spec: {containers: [{name: app, image: example.invalid/app:1}]}
             """, Deployment.class)).create();
-        KeystoreSet set = create("""
+        KeystoreSet set = sets.create("""
             apiVersion: keystore.dev/v1alpha1
             kind: KeystoreSet
             metadata: {name: rot, namespace: life, annotations: {keystore.dev/rotate-tls: "first"}}
@@ -137,8 +116,8 @@ class LifecycleIT {
 
         annotate("rot", "keystore.dev/rotate-tls", "second");
         RealCluster.await("rotation token second", TIMEOUT,
-            () -> "second".equals(get("rot").getStatus().keystores.tls.rotationToken));
-        KeystoreSet after = get("rot");
+            () -> "second".equals(sets.get("rot").getStatus().keystores.tls.rotationToken));
+        KeystoreSet after = sets.get("rot");
         assertNotEquals(tls, after.getStatus().keystores.tls.sha256Fingerprint);
         assertEquals(primary, after.getStatus().keystores.primary.sha256Fingerprint);
         assertEquals(internal, after.getStatus().keystores.internal.sha256Fingerprint);
@@ -156,12 +135,12 @@ class LifecycleIT {
         // the same token again changes nothing
         annotate("rot", "unrelated", "poke");
         Thread.sleep(3000);
-        assertEquals(revision + 1, get("rot").getStatus().revision);
+        assertEquals(revision + 1, sets.get("rot").getStatus().revision);
     }
 
     @Test
     void rotatePrimaryIsRefusedWhilePrimaryStandsInForInternal() {
-        KeystoreSet set = create("""
+        KeystoreSet set = sets.create("""
             apiVersion: keystore.dev/v1alpha1
             kind: KeystoreSet
             metadata: {name: standin, namespace: life}
@@ -173,7 +152,7 @@ class LifecycleIT {
         RealCluster.await("a Refused event", TIMEOUT, () -> client.v1().events().inNamespace(NS).list().getItems()
             .stream().anyMatch(e -> "standin".equals(e.getInvolvedObject().getName())
                 && "Refused".equals(e.getReason()) && e.getMessage().contains("stands in for the internal key")));
-        assertEquals(primary, get("standin").getStatus().keystores.primary.sha256Fingerprint);
+        assertEquals(primary, sets.get("standin").getStatus().keystores.primary.sha256Fingerprint);
     }
 
     @Test
@@ -185,14 +164,14 @@ class LifecycleIT {
             spec:
               primary: {}
             """;
-        create(yaml);
+        sets.create(yaml);
         byte[] primaryKey = key(data("keep-keystores"), "primary.p12", password(data("keep-keystores")));
 
         client.resources(KeystoreSet.class).inNamespace(NS).withName("keep").delete();
         RealCluster.await("owned Secrets collected", TIMEOUT, () -> data("keep-keystores") == null);
         assertTrue(data("keep-keystores-internal") != null, "the -internal Secret outlives the set");
 
-        create(yaml);
+        sets.create(yaml);
         assertArrayEquals(primaryKey, key(data("keep-keystores"), "primary.p12", password(data("keep-keystores"))),
             "a re-created set picks the same key back up");
 
@@ -201,7 +180,7 @@ class LifecycleIT {
             s.getSpec().internal = new dev.keystore.operator.api.v1alpha1.SlotSpec();
             return s;
         });
-        awaitReady("keep");
+        sets.awaitReady("keep");
         Map<String, byte[]> migrated = data("keep-keystores");
         assertArrayEquals(primaryKey, key(migrated, "internal.p12", password(migrated)));
         assertFalse(java.util.Arrays.equals(primaryKey, key(migrated, "primary.p12", password(migrated))));
@@ -222,7 +201,7 @@ class LifecycleIT {
             s.getSpec().internal.privateKey.size = 4096;
             return s;
         });
-        RealCluster.await("InternalKeyImmutable", TIMEOUT, () -> ready(get("keep"))
+        RealCluster.await("InternalKeyImmutable", TIMEOUT, () -> SetsInNamespace.ready(sets.get("keep"))
             .map(c -> "InternalKeyImmutable".equals(c.getReason())).orElse(false));
         assertEquals(rv, client.secrets().inNamespace(NS).withName("keep-keystores").get().getMetadata().getResourceVersion());
     }
@@ -231,7 +210,7 @@ class LifecycleIT {
     void aPasswordChangeReEncryptsWithTheSameKeys() throws Exception {
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("pw").endMetadata()
             .addToStringData("password", "first-Password-1").build()).create();
-        create("""
+        sets.create("""
             apiVersion: keystore.dev/v1alpha1
             kind: KeystoreSet
             metadata: {name: pwc, namespace: life}
@@ -245,7 +224,7 @@ class LifecycleIT {
             s.setStringData(Map.of("password", "second-Password-2"));
             return s;
         });
-        RealCluster.await("revision 2", TIMEOUT, () -> get("pwc").getStatus().revision == 2L);
+        RealCluster.await("revision 2", TIMEOUT, () -> sets.get("pwc").getStatus().revision == 2L);
         Map<String, byte[]> after = data("pwc-keystores");
         assertArrayEquals(tlsKey, key(after, "tls.p12", "second-Password-2"), "same key, new password");
         assertThrows(KeystoreCodec.UnreadableKeystore.class,
@@ -256,7 +235,7 @@ class LifecycleIT {
 
     @Test
     void anIdleSetCausesNoWritesAcrossResyncsARestartAndANoOpEdit() throws Exception {
-        create("""
+        sets.create("""
             apiVersion: keystore.dev/v1alpha1
             kind: KeystoreSet
             metadata: {name: idle, namespace: life}
@@ -268,7 +247,7 @@ class LifecycleIT {
         for (String s : new String[] {"idle-keystores", "idle-keystores-ca", "idle-keystores-internal"}) {
             versions.put(s, client.secrets().inNamespace(NS).withName(s).get().getMetadata().getResourceVersion());
         }
-        long revision = get("idle").getStatus().revision;
+        long revision = sets.get("idle").getStatus().revision;
 
         cluster.stopOperator();
         cluster.startOperator("LifecycleIT");
@@ -276,23 +255,23 @@ class LifecycleIT {
             s.getSpec().mountPath = "/etc/keystores";     // the default: no change to any file
             return s;
         });
-        awaitReady("idle");
+        sets.awaitReady("idle");
         for (int i = 0; i < 3; i++) {
             annotate("idle", "poke", Integer.toString(i));
             Thread.sleep(1000);
         }
-        awaitReady("idle");
+        sets.awaitReady("idle");
         for (var e : versions.entrySet()) {
             assertEquals(e.getValue(), client.secrets().inNamespace(NS).withName(e.getKey()).get().getMetadata()
                 .getResourceVersion(), e.getKey() + " was rewritten");
         }
-        assertEquals(revision, get("idle").getStatus().revision);
+        assertEquals(revision, sets.get("idle").getStatus().revision);
     }
 
     @Test
     void caReplacementKeepsEveryClientWorkingFromOneStepToTheNext() throws Exception {
         // a CA of 90 s: replaced at 60 s, leaves move after a grace of 4.5 s, the old CA leaves 4.5 s later
-        create("""
+        sets.create("""
             apiVersion: keystore.dev/v1alpha1
             kind: KeystoreSet
             metadata: {name: overlap, namespace: life}

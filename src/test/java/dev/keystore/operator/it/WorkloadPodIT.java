@@ -306,16 +306,7 @@ class WorkloadPodIT {
             () -> client.secrets().inNamespace(LIBERTY_NS).withName("zosconnect-client-keystores").get() != null);
         // the product's own server.xml: the endpoint, and the operator's snippet included from the mounted Secret
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("zosconnect-server").withNamespace(LIBERTY_NS)
-            .endMetadata().addToData("server.xml", """
-                <server>
-                    <featureManager>
-                        <feature>servlet-6.0</feature>
-                        <feature>transportSecurity-1.0</feature>
-                    </featureManager>
-                    <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="-1" httpsPort="%d"/>
-                    <include location="/config/resources/security/server.xml"/>
-                </server>
-                """.formatted(LIBERTY_PORT)).build()).create();
+            .endMetadata().addToData("server.xml", LibertyServer.serverXml(LIBERTY_PORT, "/config/resources/security/server.xml")).build()).create();
         client.resource(client.getKubernetesSerialization().<HasMetadata>unmarshal("""
             apiVersion: apps/v1
             kind: Deployment

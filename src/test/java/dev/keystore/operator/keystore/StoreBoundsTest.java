@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keystore.operator.crypto.CertificateAuthority;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.TestKeys;
+import dev.keystore.operator.testing.HostileDer;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -193,41 +194,7 @@ class StoreBoundsTest {
 
     /** SEQUENCE inside SEQUENCE, {@code depth} times: indefinite lengths, or definite ones (3-byte lengths). */
     static byte[] nested(int depth, boolean indefinite) {
-        if (indefinite) {
-            byte[] out = new byte[depth * 4];
-            for (int i = 0; i < depth; i++) {
-                out[2 * i] = 0x30;
-                out[2 * i + 1] = (byte) 0x80;
-            }
-            return out; // followed by the end-of-contents octets (zeros)
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int[] lengths = new int[depth];
-        int inner = 0;
-        for (int i = depth - 1; i >= 0; i--) {
-            lengths[i] = inner;
-            inner += 2 + (inner < 128 ? 0 : inner < 256 ? 1 : inner < 65536 ? 2 : 3);
-        }
-        for (int i = 0; i < depth; i++) {
-            out.write(0x30);
-            int l = lengths[i];
-            if (l < 128) {
-                out.write(l);
-            } else if (l < 256) {
-                out.write(0x81);
-                out.write(l);
-            } else if (l < 65536) {
-                out.write(0x82);
-                out.write(l >> 8);
-                out.write(l);
-            } else {
-                out.write(0x83);
-                out.write(l >> 16);
-                out.write(l >> 8);
-                out.write(l);
-            }
-        }
-        return out.toByteArray();
+        return indefinite ? HostileDer.nestedIndefinite(depth) : HostileDer.nestedDefinite(depth, new byte[0]);
     }
 
     /** The JDK's CertificateFactory decodes PEM text where DER is expected: 1 MiB of it, deeply nested, costs seconds. */
@@ -251,20 +218,8 @@ class StoreBoundsTest {
             assertTrue(cpu[0] < Duration.ofMillis(500).toNanos(), cpu[0] / 1_000_000 + " ms CPU");
         }
         // a JKS whose trusted certificate is that PEM text
-        ByteArrayOutputStream jks = new ByteArrayOutputStream();
-        var out = new java.io.DataOutputStream(jks);
-        out.writeInt(0xfeedfeed);
-        out.writeInt(2);
-        out.writeInt(1);
-        out.writeInt(2);
-        out.writeUTF("a");
-        out.writeLong(0);
-        out.writeUTF("X.509");
-        out.writeInt(pem.length);
-        out.write(pem);
-        out.write(new byte[20]);
         String message = assertThrows(KeystoreCodec.UnreadableKeystore.class,
-            () -> KeystoreCodec.read(StoreType.JKS, jks.toByteArray(), PASSWORD)).getMessage();
+            () -> KeystoreCodec.read(StoreType.JKS, HostileDer.jksWithRawCertificate(pem), PASSWORD)).getMessage();
         assertTrue(message.contains("not DER"), message);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.keystore.operator.crypto.CertificateAuthority;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.TestKeys;
+import dev.keystore.operator.testing.HostileDer;
 import dev.keystore.operator.keystore.CraftedPkcs12;
 import dev.keystore.operator.keystore.KeystoreCodec;
 import dev.keystore.operator.keystore.StoreContent;
@@ -346,19 +347,7 @@ class BoundedWorkPropertiesTest {
         CraftedPkcs12 pemInside = new CraftedPkcs12();
         pemInside.rawCertificate = deepPem;
         inputs.add(pemInside.build(KEYS, CHAIN, PASSWORD));
-        ByteArrayOutputStream jks = new ByteArrayOutputStream();
-        var out = new java.io.DataOutputStream(jks);
-        out.writeInt(0xfeedfeed);
-        out.writeInt(2);
-        out.writeInt(1);
-        out.writeInt(2);
-        out.writeUTF("a");
-        out.writeLong(0);
-        out.writeUTF("X.509");
-        out.writeInt(deepPem.length);
-        out.write(deepPem);
-        out.write(new byte[20]);
-        inputs.add(jks.toByteArray());
+        inputs.add(HostileDer.jksWithRawCertificate(deepPem));
         // 1 MiB of certificates in one PEM, a JKS with the most entries allowed
         StringBuilder pems = new StringBuilder();
         String one = new String(CERT_PEM, StandardCharsets.UTF_8);
