@@ -13,7 +13,7 @@ import org.bouncycastle.asn1.x500.X500Name;
  * What a certificate says about its subject, independent of key and validity: two certificates
  * with equal profiles are interchangeable for the workload, so a profile change means re-issue.
  *
- * @param keyUsage bits as in {@link org.bouncycastle.asn1.x509.KeyUsage}
+ * @param keyUsage bits as in {@link org.bouncycastle.asn1.x509.KeyUsage} ({@link Usage#mask()})
  * @param extendedKeyUsage OIDs, sorted
  * @param uris uniformResourceIdentifier SANs (SPIFFE IDs and the like)
  * @param emailAddresses rfc822Name SANs
@@ -59,26 +59,11 @@ public record CertificateProfile(X500Name subject, Set<String> dnsNames, Set<Str
             }
             List<String> eku = certificate.getExtendedKeyUsage();
             return new CertificateProfile(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
-                dns, ips, keyUsageBits(certificate.getKeyUsage()), eku == null ? Set.of() : Set.copyOf(eku),
+                dns, ips, Usage.mask(Usage.keyUsages(certificate.getKeyUsage())), eku == null ? Set.of() : Set.copyOf(eku),
                 certificate.getBasicConstraints() >= 0, uris, emails);
         } catch (CertificateParsingException e) {
             throw new IllegalArgumentException("unreadable certificate extensions", e);
         }
-    }
-
-    static int keyUsageBits(boolean[] usage) {
-        if (usage == null) {
-            return 0;
-        }
-        // java.security bit i is ASN.1 bit i; Bouncy Castle numbers bit 0 as 1 << 7, bit 8 as 1 << 15
-        int[] bc = {1 << 7, 1 << 6, 1 << 5, 1 << 4, 1 << 3, 1 << 2, 1 << 1, 1, 1 << 15};
-        int bits = 0;
-        for (int i = 0; i < usage.length && i < bc.length; i++) {
-            if (usage[i]) {
-                bits |= bc[i];
-            }
-        }
-        return bits;
     }
 
     public List<String> sortedDnsNames() {

@@ -65,7 +65,7 @@ public final class Signer {
 
     public static CertificateProfile caProfile(X500Name subject) {
         return new CertificateProfile(subject, java.util.Set.of(), java.util.Set.of(),
-            KeyUsage.keyCertSign | KeyUsage.cRLSign, java.util.Set.of(), true);
+            Usage.mask(List.of(Usage.KEY_CERT_SIGN, Usage.CRL_SIGN)), java.util.Set.of(), true);
     }
 
     /**

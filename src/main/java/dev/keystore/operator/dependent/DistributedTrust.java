@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +105,7 @@ public final class DistributedTrust {
     public static Written secret(KubernetesClient client, HasMetadata bundle, String namespace, String name,
                                  Map<String, byte[]> data) {
         Secret current = client.secrets().inNamespace(namespace).withName(name).get();
-        Map<String, String> encoded = new LinkedHashMap<>();
-        data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
+        Map<String, String> encoded = StoredData.base64(data);
         Secret desired = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
             .withLabels(copyLabels(bundle)).endMetadata().withType("Opaque").withData(encoded).build();
         if (current == null) {

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +41,9 @@ public abstract class ManagedSecret {
             && owner.getMetadata().getName().equals(labels.get(ownerLabel(owner)));
     }
 
+    /** The Secret's bytes, by the one decoder ({@link StoredData#of(Secret)}). */
     public static Map<String, byte[]> decode(Secret secret) {
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-        }
-        if (secret.getStringData() != null) {
-            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return data;
+        return StoredData.of(secret);
     }
 
     protected abstract String type();
@@ -85,8 +78,7 @@ public abstract class ManagedSecret {
             annotations.put(SecretMetadataTemplate.ANNOTATIONS_RECORD,
                 SecretMetadataTemplate.record(template.annotations().keySet()));
         }
-        Map<String, String> encoded = new LinkedHashMap<>();
-        data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
+        Map<String, String> encoded = StoredData.base64(data);
         SecretBuilder builder = new SecretBuilder().withNewMetadata().withName(name)
             .withNamespace(set.getMetadata().getNamespace())
             .withLabels(labels).withAnnotations(annotations).endMetadata()

@@ -1,6 +1,8 @@
 package dev.keystore.operator.inspect;
 
-import java.security.GeneralSecurityException;
+import static dev.keystore.operator.crypto.CertificateChain.issues;
+import static dev.keystore.operator.crypto.CertificateChain.selfSigned;
+
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -71,22 +73,6 @@ record ChainVerdict(Status status, String detail, String trustedBy) {
         }
         X509Certificate last = chain.get(chain.size() - 1);
         return anchors.stream().filter(a -> issues(a.certificate(), last)).map(Anchor::where).findFirst().orElse(null);
-    }
-
-    static boolean issues(X509Certificate issuer, X509Certificate child) {
-        if (!child.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-            return false;
-        }
-        try {
-            child.verify(issuer.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    static boolean selfSigned(X509Certificate certificate) {
-        return issues(certificate, certificate);
     }
 
     private static boolean same(X509Certificate a, X509Certificate b) {

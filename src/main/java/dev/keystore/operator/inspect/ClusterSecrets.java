@@ -7,8 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.util.Base64;
-import java.util.Map;
+import dev.keystore.operator.dependent.StoredData;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -27,14 +26,7 @@ public final class ClusterSecrets implements InspectCommand.SecretReader {
             if (secret == null) {
                 return Optional.empty();
             }
-            Map<String, byte[]> data = new TreeMap<>();
-            if (secret.getData() != null) {
-                secret.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-            }
-            if (secret.getStringData() != null) {
-                secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            }
-            return Optional.of(new InspectCommand.SecretData(ns, name, data));
+            return Optional.of(new InspectCommand.SecretData(ns, name, new TreeMap<>(StoredData.of(secret))));
         } catch (KubernetesClientException e) {
             if (e.getCode() > 0) {
                 throw new IOException("HTTP " + e.getCode() + ": " + firstLine(e.getStatus() != null

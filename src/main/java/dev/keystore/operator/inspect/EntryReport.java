@@ -1,13 +1,13 @@
 package dev.keystore.operator.inspect;
 
 import dev.keystore.operator.crypto.Fingerprints;
+import dev.keystore.operator.crypto.Usage;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One row of a store's table: the entry and its leaf certificate (or the key alone, for a PEM key
@@ -23,14 +23,6 @@ public record EntryReport(String alias, String entryType, String subject, String
                           List<String> subjectAlternativeNames, List<String> keyUsage, boolean keyUsageCritical,
                           List<String> extendedKeyUsage, Integer chainLength, String chainStatus, String chainTrustedBy,
                           Boolean keyPasswordIsStorePassword, String sha256) {
-    private static final String[] KEY_USAGES = {"digitalSignature", "nonRepudiation", "keyEncipherment",
-        "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"};
-    static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-    static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-    private static final Map<String, String> PURPOSES = Map.of(SERVER_AUTH, "serverAuth", CLIENT_AUTH, "clientAuth",
-        "1.3.6.1.5.5.7.3.3", "codeSigning", "1.3.6.1.5.5.7.3.4", "emailProtection", "1.3.6.1.5.5.7.3.8",
-        "timeStamping", "1.3.6.1.5.5.7.3.9", "ocspSigning", "2.5.29.37.0", "anyExtendedKeyUsage");
-
     public EntryReport {
         subjectAlternativeNames = List.copyOf(subjectAlternativeNames);
         keyUsage = List.copyOf(keyUsage);
@@ -53,7 +45,7 @@ public record EntryReport(String alias, String entryType, String subject, String
             leaf.getIssuerX500Principal().toString(), entry.keyAlgorithm(), entry.keySize(), leaf.getSigAlgName(),
             leaf.getNotBefore().toInstant().toString(), notAfter.toString(), daysLeft(now, notAfter),
             subjectAlternativeNames(leaf), keyUsage(leaf), leaf.getCriticalExtensionOIDs() != null
-                && leaf.getCriticalExtensionOIDs().contains("2.5.29.15"),
+                && leaf.getCriticalExtensionOIDs().contains(Usage.KEY_USAGE_OID),
             extendedKeyUsage(leaf), length, chain, trustedBy, entry.keyOpens(), Fingerprints.sha256(leaf));
     }
 
@@ -62,21 +54,14 @@ public record EntryReport(String alias, String entryType, String subject, String
     }
 
     static List<String> keyUsage(X509Certificate certificate) {
-        boolean[] bits = certificate.getKeyUsage();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; bits != null && i < bits.length && i < KEY_USAGES.length; i++) {
-            if (bits[i]) {
-                names.add(KEY_USAGES[i]);
-            }
-        }
-        return names;
+        return Usage.keyUsages(certificate.getKeyUsage()).stream().map(u -> u.text).toList();
     }
 
     /** Names of the extended key usages; empty when the extension is absent (any purpose, RFC 5280 4.2.1.12). */
     static List<String> extendedKeyUsage(X509Certificate certificate) {
         try {
             List<String> oids = certificate.getExtendedKeyUsage();
-            return oids == null ? List.of() : oids.stream().map(o -> PURPOSES.getOrDefault(o, o)).toList();
+            return oids == null ? List.of() : oids.stream().map(Usage::purposeName).toList();
         } catch (CertificateParsingException e) {
             return List.of("unreadable");
         }

@@ -1,5 +1,7 @@
 package dev.keystore.operator.inspect;
 
+import dev.keystore.operator.crypto.CertificateChain;
+import dev.keystore.operator.crypto.Usage;
 import dev.keystore.operator.keystore.StoreType;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -153,7 +155,7 @@ final class Rules {
             certificate.getPublicKey()), "certificate " + subject, at);
         String signature = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
         if (signature.contains("SHA1") || signature.contains("MD5") || signature.contains("MD2")) {
-            boolean selfSigned = ChainVerdict.selfSigned(certificate);
+            boolean selfSigned = CertificateChain.selfSigned(certificate);
             at.add(selfSigned ? Severity.WARNING : Severity.ERROR, Check.WEAK_SIGNATURE, "certificate " + subject
                 + " is signed with " + certificate.getSigAlgName() + (selfSigned ? " (self-signed: the signature is "
                 + "not checked when it is trusted directly, but tools flag it)" : ", which OpenSSL 3 refuses at its "
@@ -177,7 +179,7 @@ final class Rules {
         if (profile == Profile.WSO2 && entry.kind() == Entry.Kind.PRIVATE_KEY
             && (roles.contains(Role.PRIMARY) || roles.contains(Role.INTERNAL))) {
             List<String> usage = EntryReport.keyUsage(leaf);
-            boolean critical = leaf.getCriticalExtensionOIDs() != null && leaf.getCriticalExtensionOIDs().contains("2.5.29.15");
+            boolean critical = leaf.getCriticalExtensionOIDs() != null && leaf.getCriticalExtensionOIDs().contains(Usage.KEY_USAGE_OID);
             if (critical && !usage.contains("dataEncipherment")) {
                 at.add(Severity.ERROR, Check.DATA_ENCIPHERMENT, "the certificate's critical keyUsage lacks "
                     + "dataEncipherment: WSO2's cipher tool fails with \"Wrong key usage\"; reissue it with "

@@ -2,15 +2,10 @@ package dev.keystore.operator.plan;
 
 import dev.keystore.operator.crypto.CertificateAuthority;
 import dev.keystore.operator.crypto.KeySource;
-import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.Signer;
-import java.nio.charset.StandardCharsets;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,14 +28,6 @@ import java.util.Map;
  * record then holds issuer.crt (the issuer chain last signed with) and previous.crt/previous.since.
  */
 public final class CaRotation {
-    static final String CERT = RecordKey.TLS_CRT.key();
-    static final String KEY = RecordKey.TLS_KEY.key();
-    static final String NEXT_CERT = RecordKey.NEXT_CRT.key();
-    static final String NEXT_KEY = RecordKey.NEXT_KEY.key();
-    static final String NEXT_SINCE = RecordKey.NEXT_SINCE.key();
-    static final String PREVIOUS_CERT = RecordKey.PREVIOUS_CRT.key();
-    static final String PREVIOUS_SINCE = RecordKey.PREVIOUS_SINCE.key();
-    static final String ISSUER_CERT = RecordKey.ISSUER_CRT.key();
     static final Duration MAX_GRACE = Duration.ofHours(24);
     /** The notice of a set's first CA. */
     public static final String NEW_CA = "Generated a new self-signed CA";
@@ -86,41 +73,38 @@ public final class CaRotation {
         throws Problem.Raised {
         Instant now = signer.clock().instant();
         Duration grace = grace(def.issuer().duration());
-        if (!record.containsKey(CERT)) {
+        if (!CaRecord.holdsCa(record)) {
             // none yet, or the record of an issuer the set followed before it was self-signed
             notices.add(new Notice(Notice.Kind.NEW_CA, NEW_CA));
-            return state(newCa(def, signer, keys), null, null, null, null, grace, record);
+            return state(CaRecord.fresh(newCa(def, signer, keys), record), grace);
         }
-        CertificateAuthority signing = CaRecord.readCa(record, secret);
-        CertificateAuthority next = record.containsKey(NEXT_CERT)
-            ? CaRecord.readCa(Map.of(CERT, record.get(NEXT_CERT), KEY, record.get(NEXT_KEY)), secret + " (next CA)") : null;
-        Instant nextSince = instant(record.get(NEXT_SINCE), now);
-        X509Certificate previous = record.containsKey(PREVIOUS_CERT) ? certificate(record.get(PREVIOUS_CERT), secret) : null;
-        Instant previousSince = instant(record.get(PREVIOUS_SINCE), now);
-
-        if (next != null) {
+        CaRecord ca = CaRecord.own(record, secret, now);
+        CertificateAuthority signing = ca.signing();
+        if (ca.next() != null) {
+            Instant nextSince = ca.nextSince();
             boolean signingExpired = !now.isBefore(signing.certificate().getNotAfter().toInstant());
-            if (!signingExpired && published != null && !lenient(published).contains(next.certificate())) {
+            if (!signingExpired && published != null && !CaRecord.certificates(published).contains(ca.next().certificate())) {
                 nextSince = now;
             }
             if (signingExpired || !now.isBefore(nextSince.plus(grace))) {
                 notices.add(Notice.keyMaterial("Now issuing from the new CA; the previous CA stays trusted for "
                     + GoDuration.format(grace)));
-                return state(next, null, null, signing.certificate(), now, grace, record);
+                return state(new CaRecord(ca.next(), null, null, List.of(signing.certificate()), now, List.of(),
+                    ca.keyText()), grace);
             }
-            return state(signing, next, nextSince, null, null, grace, record);
+            return state(new CaRecord(signing, ca.next(), nextSince, List.of(), null, List.of(), ca.keyText()), grace);
         }
-        if (previous != null && !now.isBefore(previousSince.plus(grace))) {
+        if (!ca.previous().isEmpty() && !now.isBefore(ca.previousSince().plus(grace))) {
             notices.add(Notice.keyMaterial("The previous CA is no longer trusted"));
-            previous = null;
-            previousSince = null;
+            ca = CaRecord.fresh(signing, ca.keyText());
         }
-        if (previous == null && !now.isBefore(renewalTime(signing.certificate()))) {
+        if (ca.previous().isEmpty() && !now.isBefore(renewalTime(signing.certificate()))) {
             notices.add(Notice.keyMaterial("Introduced a new CA, trusted beside the current one; leaves move to it in "
                 + GoDuration.format(grace)));
-            return state(signing, newCa(def, signer, keys), now, null, null, grace, record);
+            return state(new CaRecord(signing, newCa(def, signer, keys), now, List.of(), null, List.of(), ca.keyText()),
+                grace);
         }
-        return state(signing, null, null, previous, previousSince, grace, record);
+        return state(ca, grace);
     }
 
     /**
@@ -130,12 +114,13 @@ public final class CaRotation {
      */
     public static State follow(CertificateAuthority issuer, Map<String, byte[]> record, byte[] outputCaCrt,
                                Instant now, List<Notice> notices) {
-        List<X509Certificate> last = lenient(record.get(ISSUER_CERT));
-        if (last.isEmpty() && !record.containsKey(CERT)) {
-            last = lenient(outputCaCrt);
+        CaRecord before = CaRecord.followed(record, now);
+        List<X509Certificate> last = before.issuer();
+        if (last.isEmpty() && !CaRecord.holdsCa(record)) {
+            last = CaRecord.certificates(outputCaCrt);
         }
-        List<X509Certificate> previous = lenient(record.get(PREVIOUS_CERT));
-        Instant previousSince = instant(record.get(PREVIOUS_SINCE), now);
+        List<X509Certificate> previous = before.previous();
+        Instant previousSince = before.previousSince();
         if (!last.isEmpty() && !last.get(0).equals(issuer.certificate())) {
             notices.add(Notice.keyMaterial("The issuer changed to " + issuer.certificate().getSubjectX500Principal().getName()
                 + " (serial " + issuer.certificate().getSerialNumber().toString(16) + "); leaves are re-issued from it and"
@@ -151,29 +136,8 @@ public final class CaRotation {
             notices.add(Notice.keyMaterial("The previous issuer is no longer trusted"));
             previous = List.of();
         }
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        data.put(ISSUER_CERT, Pem.encode(issuer.chain()).getBytes(StandardCharsets.UTF_8));
-        List<X509Certificate> trusted = new ArrayList<>(issuer.chain());
-        Instant nextStep = null;
-        if (!previous.isEmpty()) {
-            data.put(PREVIOUS_CERT, Pem.encode(previous).getBytes(StandardCharsets.UTF_8));
-            data.put(PREVIOUS_SINCE, previousSince.toString().getBytes(StandardCharsets.UTF_8));
-            trusted.addAll(previous);
-            nextStep = until;
-        }
-        return new State(issuer, trusted, data, nextStep);
-    }
-
-    /** Certificates from our own record: a damaged one only costs the overlap, never the set. */
-    private static List<X509Certificate> lenient(byte[] pem) {
-        if (pem == null) {
-            return List.of();
-        }
-        try {
-            return Pem.certificates(pem);
-        } catch (Pem.PemException e) {
-            return List.of();
-        }
+        CaRecord after = new CaRecord(null, null, null, previous, previousSince, issuer.chain(), Map.of());
+        return new State(issuer, after.trusted(), after.data(), previous.isEmpty() ? null : until);
     }
 
     private static CertificateAuthority newCa(SetDefinition def, Signer signer, KeySource keys) {
@@ -181,47 +145,11 @@ public final class CaRotation {
             def.issuer().duration());
     }
 
-    private static State state(CertificateAuthority signing, CertificateAuthority next, Instant nextSince,
-                               X509Certificate previous, Instant previousSince, Duration grace,
-                               Map<String, byte[]> before) {
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        data.put(CERT, Pem.encode(signing.chain()).getBytes(StandardCharsets.UTF_8));
-        data.put(KEY, InternalKeyRecord.Entry.keepPemKey(before.get(KEY), signing.key()));
-        List<X509Certificate> trusted = new ArrayList<>(signing.chain());
-        Instant nextStep;
-        if (next != null) {
-            data.put(NEXT_CERT, Pem.encode(next.chain()).getBytes(StandardCharsets.UTF_8));
-            data.put(NEXT_KEY, InternalKeyRecord.Entry.keepPemKey(before.get(NEXT_KEY), next.key()));
-            data.put(NEXT_SINCE, nextSince.toString().getBytes(StandardCharsets.UTF_8));
-            trusted.addAll(next.chain());
-            nextStep = nextSince.plus(grace);
-        } else if (previous != null) {
-            data.put(PREVIOUS_CERT, Pem.encode(List.of(previous)).getBytes(StandardCharsets.UTF_8));
-            data.put(PREVIOUS_SINCE, previousSince.toString().getBytes(StandardCharsets.UTF_8));
-            trusted.add(previous);
-            nextStep = previousSince.plus(grace);
-        } else {
-            nextStep = renewalTime(signing.certificate());
-        }
-        return new State(signing, trusted, data, nextStep);
-    }
-
-    private static X509Certificate certificate(byte[] pem, String secret) throws Problem.Raised {
-        try {
-            return Pem.certificates(pem).get(0);
-        } catch (Pem.PemException e) {
-            throw new Problem(Problem.BAD_INPUT, "Secret " + secret + " key " + PREVIOUS_CERT + " " + e.getMessage()).raise();
-        }
-    }
-
-    private static Instant instant(byte[] text, Instant fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(new String(text, StandardCharsets.UTF_8).strip());
-        } catch (RuntimeException e) {
-            return fallback;
-        }
+    /** The outcome of one step: the record's CA signs (or its next, once promoted), and when the next step is due. */
+    private static State state(CaRecord ca, Duration grace) {
+        Instant nextStep = ca.next() != null ? ca.nextSince().plus(grace)
+            : !ca.previous().isEmpty() ? ca.previousSince().plus(grace)
+            : renewalTime(ca.signing().certificate());
+        return new State(ca.signing(), ca.trusted(), ca.data(), nextStep);
     }
 }

@@ -3,6 +3,7 @@ package dev.keystore.operator.plan;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.api.v1alpha1.TrustSource;
+import dev.keystore.operator.crypto.CertificateChain;
 import dev.keystore.operator.crypto.KeyType;
 import dev.keystore.operator.crypto.Pem;
 import dev.keystore.operator.crypto.SigningCa;
@@ -160,8 +161,7 @@ public final class Inputs {
             if (last.getIssuerX500Principal().equals(last.getSubjectX500Principal())) {
                 break; // a root: anything else does not belong to this chain
             }
-            X509Certificate parent = rest.stream().filter(c -> c.getSubjectX500Principal().equals(
-                last.getIssuerX500Principal()) && verifies(last, c)).findFirst().orElse(null);
+            X509Certificate parent = rest.stream().filter(c -> CertificateChain.issues(c, last)).findFirst().orElse(null);
             if (parent == null) {
                 throw new Problem(Problem.BAD_INPUT, where + ": the chain is broken after "
                     + last.getSubjectX500Principal().getName()).raise();
@@ -170,15 +170,6 @@ public final class Inputs {
             rest.remove(parent);
         }
         return new dev.keystore.operator.crypto.KeyAndChain(key, ordered);
-    }
-
-    private static boolean verifies(X509Certificate child, X509Certificate parent) {
-        try {
-            child.verify(parent.getPublicKey());
-            return true;
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private static byte[] bounded(Map<String, byte[]> data, String secret, String key, String field) throws Problem.Raised {

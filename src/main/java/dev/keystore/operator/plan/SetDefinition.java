@@ -19,6 +19,8 @@ import dev.keystore.operator.crypto.AlternativeNames;
 import dev.keystore.operator.crypto.CertificateProfile;
 import dev.keystore.operator.crypto.IpAddresses;
 import dev.keystore.operator.crypto.KeyType;
+import dev.keystore.operator.crypto.SubjectName;
+import dev.keystore.operator.crypto.Usage;
 import dev.keystore.operator.keystore.Pkcs12Profile;
 import dev.keystore.operator.keystore.StoreType;
 import java.time.Duration;
@@ -30,11 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
  * A KeystoreSet with every default of api.md applied and every rule checked. Built only through
@@ -199,8 +197,9 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         }
         List<KeyUsage> usages = spec.usages == null || spec.usages.isEmpty()
             ? defaultUsages(name, keyType) : spec.usages;
+        List<Usage> vocabulary = usages(usages);
         CertificateProfile profile = new CertificateProfile(x500(field + ".subject", subject), Set.copyOf(dnsNames), ips,
-            keyUsageBits(usages), extendedKeyUsages(usages), false, uris, emails);
+            Usage.mask(vocabulary), Usage.oids(vocabulary), false, uris, emails);
         if (profile.keyUsage() == 0) {
             throw Problem.invalidSpec(field + ".usages", "needs at least one key usage such as digitalSignature").raise();
         }
@@ -234,40 +233,9 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         return List.of(KeyUsage.digitalSignature, KeyUsage.keyEncipherment, KeyUsage.dataEncipherment);
     }
 
-    static int keyUsageBits(List<KeyUsage> usages) {
-        int bits = 0;
-        for (KeyUsage usage : usages) {
-            bits |= switch (usage) {
-                case digitalSignature -> org.bouncycastle.asn1.x509.KeyUsage.digitalSignature;
-                case nonRepudiation -> org.bouncycastle.asn1.x509.KeyUsage.nonRepudiation;
-                case keyEncipherment -> org.bouncycastle.asn1.x509.KeyUsage.keyEncipherment;
-                case dataEncipherment -> org.bouncycastle.asn1.x509.KeyUsage.dataEncipherment;
-                case keyAgreement -> org.bouncycastle.asn1.x509.KeyUsage.keyAgreement;
-                case keyCertSign -> org.bouncycastle.asn1.x509.KeyUsage.keyCertSign;
-                case cRLSign -> org.bouncycastle.asn1.x509.KeyUsage.cRLSign;
-                default -> 0;
-            };
-        }
-        return bits;
-    }
-
-    static Set<String> extendedKeyUsages(List<KeyUsage> usages) {
-        Set<String> oids = new LinkedHashSet<>();
-        for (KeyUsage usage : usages) {
-            KeyPurposeId id = switch (usage) {
-                case serverAuth -> KeyPurposeId.id_kp_serverAuth;
-                case clientAuth -> KeyPurposeId.id_kp_clientAuth;
-                case codeSigning -> KeyPurposeId.id_kp_codeSigning;
-                case emailProtection -> KeyPurposeId.id_kp_emailProtection;
-                case timeStamping -> KeyPurposeId.id_kp_timeStamping;
-                case ocspSigning -> KeyPurposeId.id_kp_OCSPSigning;
-                default -> null;
-            };
-            if (id != null) {
-                oids.add(id.getId());
-            }
-        }
-        return oids;
+    /** The spec's usages in the one vocabulary of crypto/ (the API enum spells them alike). */
+    static List<Usage> usages(List<KeyUsage> usages) {
+        return usages.stream().map(u -> Usage.named(u.name()).orElseThrow()).toList();
     }
 
     private static TruststoreDefinition truststore(KeystoreSetSpec spec, StoreType setFormat) throws Problem.Raised {
@@ -349,12 +317,6 @@ public record SetDefinition(String name, String namespace, String secretName, Se
     }
 
     private static X500Name x500(String field, Subject subject) throws Problem.Raised {
-        X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE);
-        add(builder, BCStyle.C, subject.countries);
-        add(builder, BCStyle.ST, subject.provinces);
-        add(builder, BCStyle.L, subject.localities);
-        add(builder, BCStyle.O, subject.organizations);
-        add(builder, BCStyle.OU, subject.organizationalUnits);
         if (subject.countries != null) {
             for (String c : subject.countries) {
                 if (c == null || !c.matches("^[A-Za-z]{2}$")) {
@@ -362,16 +324,8 @@ public record SetDefinition(String name, String namespace, String secretName, Se
                 }
             }
         }
-        if (blankToNull(subject.commonName) != null) {
-            builder.addRDN(BCStyle.CN, subject.commonName);
-        }
-        return builder.build();
-    }
-
-    private static void add(X500NameBuilder builder, ASN1ObjectIdentifier type, List<String> values) {
-        if (values != null) {
-            values.stream().filter(v -> blankToNull(v) != null).forEach(v -> builder.addRDN(type, v));
-        }
+        return new SubjectName(subject.countries, subject.provinces, subject.localities, subject.organizations,
+            subject.organizationalUnits, subject.commonName).x500();
     }
 
     private static Subject copy(Subject s) {

@@ -38,32 +38,26 @@ public final class TrustAssembly {
     private TrustAssembly() {
     }
 
-    public static String targetSecret(TrustBundle bundle) {
-        var target = bundle.getSpec() == null ? null : bundle.getSpec().target;
-        return target == null || target.secretName == null || target.secretName.isBlank()
-            ? bundle.getMetadata().getName() : target.secretName;
-    }
-
-    public static List<TrustFormat> formats(TrustBundle bundle) {
-        var target = bundle.getSpec() == null ? null : bundle.getSpec().target;
-        return target == null || target.formats == null || target.formats.isEmpty()
-            ? List.of(TrustFormat.PKCS12) : List.copyOf(new java.util.LinkedHashSet<>(target.formats));
+    /** The same, checking the bundle first ({@link BundleDefinition#of}). */
+    public static Result assemble(TrustBundle bundle, List<X509Certificate> certificates, Map<String, byte[]> existing,
+                                  String referencedPassword, Instant now, SecureRandom random) throws Problem.Raised {
+        return assemble(BundleDefinition.of(bundle), certificates, existing, referencedPassword, now, random);
     }
 
     /**
      * @param referencedPassword from target.passwordSecretRef, or null to generate (and keep) one
      */
-    public static Result assemble(TrustBundle bundle, List<X509Certificate> certificates, Map<String, byte[]> existing,
+    public static Result assemble(BundleDefinition bundle, List<X509Certificate> certificates, Map<String, byte[]> existing,
                                   String referencedPassword, Instant now, SecureRandom random) throws Problem.Raised {
-        boolean excludeExpired = bundle.getSpec() != null && Boolean.TRUE.equals(bundle.getSpec().excludeExpired);
+        boolean excludeExpired = bundle.excludeExpired();
         List<X509Certificate> unique = Fingerprints.distinct(certificates.stream()
             .filter(c -> !excludeExpired || now.isBefore(c.getNotAfter().toInstant())).toList());
         if (unique.isEmpty()) {
-            throw new Problem(Problem.BAD_INPUT, "TrustBundle " + bundle.getMetadata().getName()
+            throw new Problem(Problem.BAD_INPUT, "TrustBundle " + bundle.name()
                 + " has no certificate" + (excludeExpired ? " that has not expired" : "")).raise();
         }
         List<StoreEntry.TrustedEntry> entries = Aliases.assign(unique);
-        List<TrustFormat> formats = formats(bundle);
+        List<TrustFormat> formats = bundle.formats();
         Map<String, byte[]> output = new LinkedHashMap<>();
         boolean stores = formats.contains(TrustFormat.PKCS12) || formats.contains(TrustFormat.JKS);
         String password = null;
@@ -75,8 +69,7 @@ public final class TrustAssembly {
         StoreContent content = new StoreContent(new ArrayList<>(entries));
         if (formats.contains(TrustFormat.PKCS12)) {
             output.put(PKCS12_FILE, KeystoreCodec.encodeKeeping(existing.get(PKCS12_FILE), StoreType.PKCS12, content,
-                password.toCharArray(), SetDefinition.pkcs12Profile(bundle.getSpec().target == null ? null
-                    : bundle.getSpec().target.pkcs12Profile)));
+                password.toCharArray(), bundle.pkcs12Profile()));
         }
         if (formats.contains(TrustFormat.JKS)) {
             output.put(JKS_FILE, KeystoreCodec.encodeKeeping(existing.get(JKS_FILE), StoreType.JKS, content,

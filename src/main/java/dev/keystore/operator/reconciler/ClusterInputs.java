@@ -2,6 +2,7 @@ package dev.keystore.operator.reconciler;
 
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.dependent.ManagedSecret;
+import dev.keystore.operator.dependent.StoredData;
 import dev.keystore.operator.plan.InputSource;
 import dev.keystore.operator.plan.Problem;
 import dev.keystore.operator.plan.RecordRole;
@@ -106,16 +107,7 @@ final class ClusterInputs implements InputSource {
 
     @Override
     public Optional<Map<String, byte[]>> configMap(String name) {
-        return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get()).map(cm -> {
-            Map<String, byte[]> data = new HashMap<>();
-            if (cm.getData() != null) {
-                cm.getData().forEach((k, v) -> data.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            }
-            if (cm.getBinaryData() != null) {
-                cm.getBinaryData().forEach((k, v) -> data.put(k, java.util.Base64.getDecoder().decode(v)));
-            }
-            return data;
-        });
+        return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get()).map(StoredData::of);
     }
 
     @Override

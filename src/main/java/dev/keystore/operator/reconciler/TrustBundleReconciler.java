@@ -5,7 +5,7 @@ import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.api.v1alpha1.TrustSource;
 import dev.keystore.operator.dependent.DistributedTrust;
 import dev.keystore.operator.dependent.ManagedSecret;
-import dev.keystore.operator.plan.TrustAssembly;
+import dev.keystore.operator.plan.BundleDefinition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -183,7 +183,7 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
             }
         }
         if (withTarget) {
-            keys.add(ns + "/" + TrustAssembly.targetSecret(bundle));
+            keys.add(ns + "/" + BundleDefinition.targetSecret(bundle));
             var target = bundle.getSpec() == null ? null : bundle.getSpec().target;
             if (target != null && target.passwordSecretRef != null && target.passwordSecretRef.name != null) {
                 keys.add(ns + "/" + target.passwordSecretRef.name);

@@ -6,6 +6,7 @@ import dev.keystore.operator.api.v1alpha1.TrustedCertificateStatus;
 import dev.keystore.operator.dependent.DistributedTrust;
 import dev.keystore.operator.dependent.ManagedSecret;
 import dev.keystore.operator.dependent.TrustBundleSecret;
+import dev.keystore.operator.plan.BundleDefinition;
 import dev.keystore.operator.plan.Inputs;
 import dev.keystore.operator.plan.Problem;
 import dev.keystore.operator.plan.TrustAssembly;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +56,7 @@ public final class TrustBundleSync {
         if (!distribution) {
             return List.of();
         }
-        List<String> removed = DistributedTrust.removeCopies(client, bundle, TrustAssembly.targetSecret(bundle), Set.of(),
+        List<String> removed = DistributedTrust.removeCopies(client, bundle, BundleDefinition.targetSecret(bundle), Set.of(),
             Set.of());
         finalizer(bundle, false);
         return removed;
@@ -125,18 +125,18 @@ public final class TrustBundleSync {
     }
 
     private Result assemble(TrustBundle bundle, TrustBundleStatus previous) throws Problem.Raised {
-        String ns = bundle.getMetadata().getNamespace();
+        BundleDefinition def = BundleDefinition.of(bundle);
+        String ns = def.namespace();
         ClusterInputs inputs = new ClusterInputs(client, ns);
-        String target = TrustAssembly.targetSecret(bundle);
+        String target = def.targetSecret();
         Optional<Secret> existing = inputs.secretObject(target);
         if (existing.isPresent() && !ManagedSecret.isOurs(existing.get(), bundle)) {
             throw new Problem(Problem.SECRET_CONFLICT, "Secret " + target + " already exists and is not managed by this "
                 + "TrustBundle (label " + ManagedSecret.BUNDLE_LABEL + "=" + bundle.getMetadata().getName()
                 + "); it was left untouched").raise();
         }
-        var targetSpec = bundle.getSpec() == null ? null : bundle.getSpec().target;
-        boolean configMap = targetSpec != null && Boolean.TRUE.equals(targetSpec.configMap);
-        LabelSelector selector = targetSpec == null ? null : targetSpec.namespaceSelector;
+        boolean configMap = def.configMap();
+        LabelSelector selector = def.namespaceSelector();
         if (selector != null && !distribution) {
             throw Problem.invalidSpec("spec.target.namespaceSelector", "this operator does not write into other "
                 + "namespaces (Helm value trustDistribution.enabled is off); nothing was distributed").raise();
@@ -157,20 +157,9 @@ public final class TrustBundleSync {
         if (distribution) {
             finalizer(bundle, selector != null); // before the first copy is written
         }
-        String password = null;
-        var ref = bundle.getSpec() == null || bundle.getSpec().target == null ? null : bundle.getSpec().target.passwordSecretRef;
-        if (ref != null) {
-            String key = ref.key == null ? "password" : ref.key;
-            byte[] value = inputs.secret(ref.name).orElseThrow(() -> new Problem(Problem.MISSING_INPUT, "Secret " + ref.name
-                + " (spec.target.passwordSecretRef) does not exist").raise()).get(key);
-            if (value == null || new String(value, StandardCharsets.UTF_8).isBlank()) {
-                throw new Problem(Problem.MISSING_INPUT, "Secret " + ref.name + " has no key " + key
-                    + " (spec.target.passwordSecretRef)").raise();
-            }
-            password = new String(value, StandardCharsets.UTF_8).strip();
-        }
+        String password = def.referencedPassword(inputs);
         var certificates = Inputs.trustedCertificates(bundle, inputs);
-        var result = TrustAssembly.assemble(bundle, certificates,
+        var result = TrustAssembly.assemble(def, certificates,
             existing.map(ManagedSecret::decode).orElse(java.util.Map.of()), password, clock.instant(), random);
         boolean changed = new TrustBundleSecret().apply(client, bundle, target, result.output(), existing);
         if (configMap) {

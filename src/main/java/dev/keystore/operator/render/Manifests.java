@@ -12,17 +12,16 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.Patterns;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
+import dev.keystore.operator.dependent.StoredData;
 import dev.keystore.operator.plan.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,26 +111,18 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
                     case "Secret" -> {
                         Secret secret = convert(file, doc, Secret.class, "v1");
                         String where = "Secret " + namespace(secret) + "/" + secret.getMetadata().getName();
-                        Map<String, byte[]> data = new LinkedHashMap<>();
                         checkKeys(file, where, "data", secret.getData());
                         checkKeys(file, where, "stringData", secret.getStringData());
-                        decode(file, where, "data", secret.getData(), data);
-                        if (secret.getStringData() != null) {
-                            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-                        }
-                        put(file, where, secrets, key(namespace(secret), secret.getMetadata().getName()), data);
+                        put(file, where, secrets, key(namespace(secret), secret.getMetadata().getName()),
+                            decoded(file, where, () -> StoredData.of(secret)));
                     }
                     case "ConfigMap" -> {
                         ConfigMap cm = convert(file, doc, ConfigMap.class, "v1");
                         String where = "ConfigMap " + namespace(cm) + "/" + cm.getMetadata().getName();
-                        Map<String, byte[]> data = new LinkedHashMap<>();
                         checkKeys(file, where, "data", cm.getData());
                         checkKeys(file, where, "binaryData", cm.getBinaryData());
-                        if (cm.getData() != null) {
-                            cm.getData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-                        }
-                        decode(file, where, "binaryData", cm.getBinaryData(), data);
-                        put(file, where, configMaps, key(namespace(cm), cm.getMetadata().getName()), data);
+                        put(file, where, configMaps, key(namespace(cm), cm.getMetadata().getName()),
+                            decoded(file, where, () -> StoredData.of(cm)));
                     }
                     default -> { }
                 }
@@ -242,19 +233,13 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
         }
     }
 
-    /** Base64 as the API server reads it (line breaks allowed, nothing else); a bad value names the document and key. */
-    private static void decode(Path file, String where, String field, Map<String, String> encoded,
-                               Map<String, byte[]> into) throws BadManifest {
-        if (encoded == null) {
-            return;
-        }
-        for (var e : encoded.entrySet()) {
-            String value = e.getValue() == null ? "" : e.getValue().replace("\r", "").replace("\n", "");
-            try {
-                into.put(e.getKey(), Base64.getDecoder().decode(value));
-            } catch (IllegalArgumentException ex) {
-                throw new BadManifest(file + ": " + where + ": " + field + "[" + e.getKey() + "]: not valid base64");
-            }
+    /** A bad base64 value names the document and key. */
+    private static Map<String, byte[]> decoded(Path file, String where, java.util.function.Supplier<Map<String, byte[]>> decode)
+        throws BadManifest {
+        try {
+            return decode.get();
+        } catch (StoredData.NotBase64 e) {
+            throw new BadManifest(file + ": " + where + ": " + e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.config.Snippets;
 import dev.keystore.operator.crypto.Signer;
+import dev.keystore.operator.plan.BundleDefinition;
 import dev.keystore.operator.plan.InputSource;
 import dev.keystore.operator.plan.ExternalSigning;
 import dev.keystore.operator.plan.Inputs;
@@ -142,7 +143,7 @@ public final class RenderCommand {
             places.put(name, place(tree, single, namespace, def));
         }
         for (TrustBundle bundle : manifests.trustBundles()) {
-            claim(claimed, Manifests.namespace(bundle), TrustAssembly.targetSecret(bundle),
+            claim(claimed, Manifests.namespace(bundle), BundleDefinition.targetSecret(bundle),
                 "TrustBundle " + bundle.getMetadata().getName(), "spec.target.secretName");
         }
 
@@ -187,13 +188,9 @@ public final class RenderCommand {
             String name = bundle.getMetadata().getName();
             InputSource source = source(manifests, places, pending, Manifests.namespace(bundle));
             try {
-                String password = null;
-                var ref = bundle.getSpec() == null || bundle.getSpec().target == null ? null
-                    : bundle.getSpec().target.passwordSecretRef;
-                if (ref != null) {
-                    password = Inputs.referencedPassword(source, ref.name, ref.key, "spec.target.passwordSecretRef");
-                }
-                bundles.put(bundle, TrustAssembly.assemble(bundle, Inputs.trustedCertificates(bundle, source),
+                BundleDefinition def = BundleDefinition.of(bundle);
+                String password = def.referencedPassword(source);
+                bundles.put(bundle, TrustAssembly.assemble(def, Inputs.trustedCertificates(bundle, source),
                     bundleStore(tree, single, bundle).read().orElse(Map.of()), password, clock.instant(), random));
             } catch (Problem.Raised e) {
                 throw new Stop("TrustBundle " + name + ": " + e.problem().message());
@@ -310,7 +307,7 @@ public final class RenderCommand {
 
     private static DirectoryStore bundleStore(OutputTree tree, boolean single, TrustBundle bundle) throws OutputTree.Refused {
         Path dir = single ? tree.root() : tree.resolve(bundle.getMetadata().getName());
-        return new DirectoryStore(tree, dir, tree.resolve(dir, STATE_DIR, TrustAssembly.targetSecret(bundle) + ".files"), false);
+        return new DirectoryStore(tree, dir, tree.resolve(dir, STATE_DIR, BundleDefinition.targetSecret(bundle) + ".files"), false);
     }
 
     /**
