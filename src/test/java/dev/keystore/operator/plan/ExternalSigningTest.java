@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keystore.operator.api.v1alpha1.ExternalIssuer;
 import dev.keystore.operator.api.v1alpha1.IssuerSpec;
-import dev.keystore.operator.api.v1alpha1.KeyUsage;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.LocalRef;
 import dev.keystore.operator.api.v1alpha1.RotationPolicy;
@@ -29,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,7 +101,7 @@ class ExternalSigningTest {
         wrongChain = List.of(replyForPending.get(0), other.certificate());
         CertificateProfile p = tls.profile();
         narrowUsages = signed(new CertificateProfile(p.subject(), p.dnsNames(), p.ipAddresses(), p.keyUsage(),
-            SetDefinition.extendedKeyUsages(List.of(KeyUsage.serverAuth)), false), pendingKey, DUE);
+            Set.of(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth.getId()), false), pendingKey, DUE);
     }
 
     static List<X509Certificate> signed(CertificateProfile profile, KeyPair keys, Instant at) {
