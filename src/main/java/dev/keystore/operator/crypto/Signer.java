@@ -139,11 +139,7 @@ public final class Signer {
                     .map(oid -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(oid))).toArray(KeyPurposeId[]::new);
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             }
-            List<GeneralName> names = new ArrayList<>();
-            profile.sortedDnsNames().forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
-            profile.ipAddresses().stream().sorted().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
-            profile.uris().stream().sorted().forEach(u -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
-            profile.emailAddresses().stream().sorted().forEach(e -> names.add(new GeneralName(GeneralName.rfc822Name, e)));
+            List<GeneralName> names = alternativeNames(profile);
             if (!names.isEmpty()) {
                 // critical when the subject is empty, as RFC 5280 4.2.1.6 requires
                 boolean critical = profile.subject().getRDNs().length == 0;
@@ -158,6 +154,16 @@ public final class Signer {
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot build certificate for " + subject, e);
         }
+    }
+
+    /** The subject alternative names a profile asks for, in the order certificates and CSRs carry them. */
+    static List<GeneralName> alternativeNames(CertificateProfile profile) {
+        List<GeneralName> names = new ArrayList<>();
+        profile.sortedDnsNames().forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+        profile.ipAddresses().stream().sorted().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+        profile.uris().stream().sorted().forEach(u -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
+        profile.emailAddresses().stream().sorted().forEach(e -> names.add(new GeneralName(GeneralName.rfc822Name, e)));
+        return names;
     }
 
     private BigInteger serial() {

@@ -41,7 +41,7 @@ public final class Inputs {
                 "spec.passwordSecretRef");
         }
         CertificateAuthority externalCa = switch (def.issuer().kind()) {
-            case SELF_SIGNED -> null;
+            case SELF_SIGNED, EXTERNAL -> null;
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(), "spec.issuer.ca.secretRef");
             case KEYSTORE_SET -> caOfSet(source, def.issuer().reference(), 0, "spec.issuer.keystoreSetRef");
         };
@@ -275,6 +275,8 @@ public final class Inputs {
             case CA_SECRET -> caFromSecret(source, def.issuer().reference(),
                 "spec.issuer.ca.secretRef of KeystoreSet " + setName);
             case KEYSTORE_SET -> caOfSet(source, def.issuer().reference(), depth + 1, field);
+            case EXTERNAL -> throw new Problem(Problem.INVALID_SPEC, field + ": KeystoreSet " + setName
+                + " is signed by an external CA (issuer.external) and has no CA key to sign with").raise();
         };
     }
 

@@ -54,7 +54,16 @@ public final class Issuance {
     }
 
     public Outcome run(SetDefinition def, ExistingState existing) throws Problem.Raised {
+        return run(def, existing, null);
+    }
+
+    /**
+     * @param signed issuer.external: the data of the certificateSecretRef Secret, or null when it does not exist
+     */
+    public Outcome run(SetDefinition def, ExistingState existing, Map<String, byte[]> signed) throws Problem.Raised {
         Instant now = signer.clock().instant();
+        ExternalSigning external = def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.EXTERNAL
+            ? new ExternalSigning(def, existing.internalRecord(), signed, keys, signer.random(), now) : null;
         List<Notice> notices = new ArrayList<>();
         InternalKeyRecord record = InternalKeyRecord.of(existing.internalRecord());
         String recordName = existing.recordName(RecordRole.INTERNAL, def.secretName());
@@ -90,6 +99,9 @@ public final class Issuance {
             caRecord = state.record();
             caStep = state.nextStep();
             caCopy = new InternalKeyRecord.Entry(caRecord.get(RecordKey.TLS_KEY.key()), caRecord.get(RecordKey.TLS_CRT.key()));
+        } else if (external != null) {
+            ca = null; // the CA signs elsewhere; its chain comes with each signed certificate
+            issuerTrust = List.of();
         } else {
             ca = existing.externalCa();
             if (ca == null) {
@@ -126,6 +138,13 @@ public final class Issuance {
             String token = existing.rotationRequests().get(slot.name());
             KeyAndChain home = slot.name() == stable.slot() ? stable.recorded()
                 : slot.name() == SlotName.PRIMARY ? recordedPrimary : null;
+            if (external != null) {
+                var step = external.slot(slot, current, home, slot.name() == stable.slot(), token).orElseThrow();
+                if (step.inUse() != null) {
+                    decisions.put(slot.name(), new Decision(step.inUse(), step.action()));
+                }
+                continue;
+            }
             SlotDecision decision = SlotDecision.decide(slot, current, stable, home, ca.chain(), now, token,
                 existing.imports().get(slot.name()), def.renewal());
             if (SlotDecision.WAITING_FOR_WINDOW.equals(decision.reason())) {
@@ -137,7 +156,19 @@ public final class Issuance {
             notices.addAll(decision.notices());
             decisions.put(slot.name(), new Decision(execute(slot, decision, ca), decision.action()));
         }
-        distinctKeys(def, stable, currents, decisions, ca, notices);
+        if (external != null && !external.complete(def)) {
+            // a slot has no certificate yet: nothing to assemble; the pending keys are recorded all the same
+            Map<String, byte[]> pendingRecord = new LinkedHashMap<>(new InternalKeyRecord(record.stable(), record.stableRole(),
+                record.primary(), record.ca(), password, record.previousPassword()).data());
+            pendingRecord.putAll(external.recordData());
+            return new Outcome(null, null, pendingRecord, Map.of(), 0, now.plus(Duration.ofHours(10)), notices,
+                Map.of(), external.round());
+        }
+        if (external != null) {
+            issuerTrust = external.issuerChain();
+        } else {
+            distinctKeys(def, stable, currents, decisions, ca, notices);
+        }
         Map<SlotName, KeyAndChain> material = new EnumMap<>(SlotName.class);
         Map<SlotName, SlotReport> reports = new EnumMap<>(SlotName.class);
         for (SlotDefinition slot : def.slots().values()) {
@@ -158,7 +189,8 @@ public final class Issuance {
 
         List<X509Certificate> extra = new ArrayList<>(existing.extraTrusted());
         existing.imports().values().stream().filter(i -> i.problem() == null).forEach(i -> extra.addAll(i.caCertificates()));
-        OutputLayout.Written written = OutputLayout.write(def, existing.output(), material, trusted(def, issuerTrust, extra),
+        OutputLayout.Written written = OutputLayout.write(def, existing.output(), material,
+            trusted(def, external != null ? external.roots() : issuerTrust, extra),
             issuerTrust, existing.referencedPassword() == null ? password : null, pw);
         Map<String, byte[]> output = written.data();
 
@@ -172,6 +204,9 @@ public final class Issuance {
         String previous = recordedPassword.filter(p -> !p.equals(password)).orElse(readWithFormer);
         Map<String, byte[]> internalRecord = new LinkedHashMap<>(
             new InternalKeyRecord(stableEntry, stableRole, primaryEntry, caCopy, password, previous).data());
+        if (external != null) {
+            internalRecord.putAll(external.recordData());
+        }
 
         // imported certificates are not ours to renew: a past renewal time must not make us spin
         Instant next = java.util.stream.Stream.concat(reports.values().stream().map(SlotReport::renewalTime)
@@ -185,7 +220,8 @@ public final class Issuance {
         if (windowChange.isPresent() && windowChange.get().isBefore(next)) {
             next = windowChange.get();
         }
-        return new Outcome(output, caRecord, internalRecord, reports, written.trustedCertificates(), next, notices, waiting);
+        return new Outcome(output, caRecord, internalRecord, reports, written.trustedCertificates(), next, notices, waiting,
+            external == null ? null : external.round());
     }
 
     // ---- the CA ----

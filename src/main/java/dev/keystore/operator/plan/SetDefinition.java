@@ -51,7 +51,7 @@ public record SetDefinition(String name, String namespace, String secretName, Se
         "deployment.toml", "zowe-certificates.env", "server.xml");
 
     public record IssuerDefinition(Kind kind, X500Name subject, Duration duration, KeyType keyType, String reference) {
-        public enum Kind { SELF_SIGNED, CA_SECRET, KEYSTORE_SET }
+        public enum Kind { SELF_SIGNED, CA_SECRET, KEYSTORE_SET, EXTERNAL }
     }
 
     public record TruststoreDefinition(String fileName, StoreType format, boolean includeIssuer, List<String> trustBundles,
@@ -112,9 +112,17 @@ public record SetDefinition(String name, String namespace, String secretName, Se
 
     private static IssuerDefinition issuer(String name, IssuerSpec issuer) throws Problem.Raised {
         int count = issuer == null ? 0
-            : (issuer.selfSigned != null ? 1 : 0) + (issuer.ca != null ? 1 : 0) + (issuer.keystoreSetRef != null ? 1 : 0);
+            : (issuer.selfSigned != null ? 1 : 0) + (issuer.ca != null ? 1 : 0) + (issuer.keystoreSetRef != null ? 1 : 0)
+            + (issuer.external != null ? 1 : 0);
         if (count > 1) {
-            throw Problem.invalidSpec("spec.issuer", "set exactly one of selfSigned, ca, keystoreSetRef").raise();
+            throw Problem.invalidSpec("spec.issuer", "set exactly one of selfSigned, ca, keystoreSetRef, external").raise();
+        }
+        if (issuer != null && issuer.external != null) {
+            if (issuer.external.certificateSecretRef == null || blankToNull(issuer.external.certificateSecretRef.name) == null) {
+                throw Problem.invalidSpec("spec.issuer.external.certificateSecretRef.name", "is required").raise();
+            }
+            return new IssuerDefinition(IssuerDefinition.Kind.EXTERNAL, null, null, null,
+                issuer.external.certificateSecretRef.name);
         }
         if (issuer != null && issuer.ca != null) {
             if (issuer.ca.secretRef == null || blankToNull(issuer.ca.secretRef.name) == null) {

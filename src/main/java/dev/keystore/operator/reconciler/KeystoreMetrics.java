@@ -45,6 +45,8 @@ public class KeystoreMetrics {
     static final String RENEWAL_WINDOW = "keystore.certificate.renewal.window.timestamp.seconds";
     static final String READY = "keystore.keystoreset.ready";
     private final Map<Key, List<Meter>> setMeters = new ConcurrentHashMap<>();
+    static final String CSR_REQUESTED = "keystore.csr.requested.timestamp.seconds";
+    private final Map<Key, Map<String, String>> csrs = new ConcurrentHashMap<>();
     private final MultiGauge bundleCertificates;
 
     public KeystoreMetrics(MeterRegistry registry) {
@@ -85,12 +87,16 @@ public class KeystoreMetrics {
         }
         List<Slot> before = slots.put(key, rows);
         ready.put(key, isReady(status.conditions));
-        if (before == null || !slotNames(before).equals(slotNames(rows))) {
+        Map<String, String> csrWaiting = status.awaitingSignature == null ? Map.of() : Map.copyOf(status.awaitingSignature);
+        Map<String, String> csrBefore = csrs.put(key, csrWaiting);
+        if (before == null || !slotNames(before).equals(slotNames(rows))
+            || !csrWaiting.keySet().equals(csrBefore == null ? Map.of().keySet() : csrBefore.keySet())) {
             register(key, rows);
         }
         for (Key gone : slots.keySet().stream().filter(k -> !k.equals(key) && !exists.test(k)).toList()) {
             slots.remove(gone);
             ready.remove(gone);
+            csrs.remove(gone);
             Optional.ofNullable(setMeters.remove(gone)).orElse(List.of()).forEach(registry::remove);
         }
     }
@@ -114,6 +120,14 @@ public class KeystoreMetrics {
                         + " that window starts, seconds since the epoch").tags(tags).strongReference(true)
                     .register(registry));
             }
+        }
+        for (String slot : csrs.getOrDefault(key, Map.of()).keySet()) {
+            meters.add(Gauge.builder(CSR_REQUESTED, this, m -> Optional.ofNullable(m.csrs.get(key)).map(c -> c.get(slot))
+                    .map(KeystoreMetrics::seconds).orElse(Double.NaN))
+                .description("issuer.external: when the CSR still waiting for its signed certificate was written, seconds"
+                    + " since the epoch")
+                .tags(Tags.of("namespace", key.namespace(), "keystoreset", key.name(), "slot", slot)).strongReference(true)
+                .register(registry));
         }
         meters.add(Gauge.builder(READY, this, m -> Boolean.TRUE.equals(m.ready.get(key)) ? 1 : 0)
             .description("1 when the KeystoreSet is Ready, else 0")

@@ -206,6 +206,9 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
         if (spec.issuer != null && spec.issuer.ca != null && spec.issuer.ca.secretRef != null) {
             names.add(spec.issuer.ca.secretRef.name);
         }
+        if (spec.issuer != null && spec.issuer.external != null && spec.issuer.external.certificateSecretRef != null) {
+            names.add(spec.issuer.external.certificateSecretRef.name);
+        }
         for (SlotSpec slot : new SlotSpec[] {spec.primary, spec.tls, spec.internal}) {
             if (slot != null && slot.importFrom != null) {
                 if (slot.importFrom.secretRef != null) {

@@ -9,6 +9,8 @@ import dev.keystore.operator.config.Snippets;
 import dev.keystore.operator.crypto.KeySource;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.dependent.CaSecret;
+import dev.keystore.operator.dependent.CsrSecret;
+import dev.keystore.operator.plan.ExternalSigning;
 import dev.keystore.operator.dependent.FaultHook;
 import dev.keystore.operator.plan.ExistingState;
 import dev.keystore.operator.plan.RecordRole;
@@ -136,8 +138,12 @@ public final class KeystoreSetSync {
         ExistingState existing = Inputs.gather(def, inputs, rotations);
         String caName = existing.recordName(RecordRole.CA, def.secretName());
         String internalName = existing.recordName(RecordRole.INTERNAL, def.secretName());
-        inputs.prefetch(List.of(def.secretName(), caName, internalName));
-        for (String name : List.of(def.secretName(), caName, internalName)) {
+        boolean external = def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.EXTERNAL;
+        String csrName = ExternalSigning.csrSecret(def.secretName());
+        List<String> own = external ? List.of(def.secretName(), caName, internalName, csrName)
+            : List.of(def.secretName(), caName, internalName);
+        inputs.prefetch(own);
+        for (String name : own) {
             Optional<Secret> found = inputs.secretObject(name);
             if (found.isPresent() && !ManagedSecret.isOurs(found.get(), set)) {
                 throw new Problem(Problem.SECRET_CONFLICT, "Secret " + name + " already exists and is not managed by "
@@ -153,7 +159,7 @@ public final class KeystoreSetSync {
                 existing.referencedPassword(), existing.externalCa(), existing.extraTrusted(), existing.rotationRequests(),
                 existing.imports(), existing.recordNames());
         }
-        Outcome outcome = issuance.run(def, existing);
+        Outcome outcome = issuance.run(def, existing, external ? inputs.secret(def.issuer().reference()).orElse(null) : null);
 
         // the records first: they are the copies that must never be lost, and the output is rebuilt from them
         if (outcome.internalRecord() != null) {
@@ -162,6 +168,13 @@ public final class KeystoreSetSync {
         if (outcome.caRecord() != null) {
             boolean holdsCa = def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED;
             write(new CaSecret(holdsCa), set, caName, outcome.caRecord(), inputs.secretObject(caName));
+        }
+        if (outcome.signing() != null) {
+            new CsrSecret().sync(client, set, csrName, outcome.signing().csrs(), inputs.secretObject(csrName));
+            AwaitingSignature.tell(events, set, previous, outcome.signing());
+            if (outcome.output() == null) {
+                return awaiting(set, previous, outcome.signing());
+            }
         }
         Map<String, byte[]> output = new java.util.LinkedHashMap<>(outcome.output());
         output.putAll(snippets);
@@ -213,11 +226,13 @@ public final class KeystoreSetSync {
         status.nextRenewalWindow = def.renewal().shown(clock.instant()).map(Instant::toString).orElse(null);
         Map<String, Instant> waiting = new java.util.TreeMap<>();
         outcome.waitingForWindow().forEach((slot, start) -> waiting.put(slot.key(), start));
+        status.awaitingSignature = AwaitingSignature.status(outcome.signing());
         status.conditions = Conditions.merge(previous.conditions, clock, new ConditionBuilder().withType("Ready").withStatus("True")
             .withReason("Issued").withMessage("Secret " + def.secretName() + " holds " + def.slots().size()
                 + " keystore(s) and a truststore of " + outcome.trustedCertificates() + " certificate(s)")
             .withObservedGeneration(set.getMetadata().getGeneration()).build(),
-            new ConditionBuilder().withType("Issuing").withStatus("False")
+            status.awaitingSignature != null ? AwaitingSignature.issuing(outcome.signing(), set.getMetadata().getGeneration())
+            : new ConditionBuilder().withType("Issuing").withStatus("False")
                 .withReason(waiting.isEmpty() ? "UpToDate" : "WaitingForRenewalWindow")
                 .withMessage(waiting.isEmpty() ? "Next renewal at " + outcome.nextRenewal()
                     : "Due renewal of " + String.join(", ", waiting.keySet()) + " waits for the renewal window at "
@@ -266,6 +281,22 @@ public final class KeystoreSetSync {
                 ownWrites.forget(ns, name);
             }
         }
+    }
+
+    /** issuer.external before a slot's first certificate: the output stays as it is, the CSRs wait. */
+    private Result awaiting(KeystoreSet set, KeystoreSetStatus previous, ExternalSigning.Round round) {
+        KeystoreSetStatus status = new KeystoreSetStatus();
+        status.observedGeneration = set.getMetadata().getGeneration();
+        status.revision = previous.revision;
+        status.secretName = previous.secretName;
+        status.keystores = previous.keystores;
+        status.truststore = previous.truststore;
+        status.notAfter = previous.notAfter;
+        status.awaitingSignature = AwaitingSignature.status(round);
+        Long generation = set.getMetadata().getGeneration();
+        status.conditions = Conditions.merge(previous.conditions, clock, AwaitingSignature.notReady(round, generation),
+            AwaitingSignature.issuing(round, generation));
+        return new Result(status, MAX_WAIT, false);
     }
 
     private Result failed(KeystoreSet set, KeystoreSetStatus previous, Problem problem, Duration retry) {

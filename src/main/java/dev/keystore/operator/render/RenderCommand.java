@@ -6,6 +6,7 @@ import dev.keystore.operator.config.Snippets;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.plan.BundleDefinition;
 import dev.keystore.operator.plan.InputSource;
+import dev.keystore.operator.plan.ExternalSigning;
 import dev.keystore.operator.plan.Inputs;
 import dev.keystore.operator.plan.Issuance;
 import dev.keystore.operator.plan.Outcome;
@@ -153,11 +154,21 @@ public final class RenderCommand {
             SetPlace place = places.get(name);
             SetDefinition def = place.def();
             try {
-                Outcome outcome = issuance.run(def, Inputs.gather(def, source(manifests, places, pending, place.namespace()),
-                    Map.of()));
+                InputSource source = source(manifests, places, pending, place.namespace());
+                Outcome outcome = issuance.run(def, Inputs.gather(def, source, Map.of()), signed(tree, place, source));
                 outcomes.put(name, outcome);
-                Map<String, byte[]> output = new LinkedHashMap<>(outcome.output());
-                output.putAll(Snippets.files(def));
+                // issuer.external before a slot's first signature: the output stays as it is, the CSRs go beside it
+                Map<String, byte[]> output = new LinkedHashMap<>(outcome.output() != null ? outcome.output()
+                    : withoutCsrs(place.output().read().orElse(Map.of())));
+                if (outcome.output() != null) {
+                    output.putAll(Snippets.files(def));
+                }
+                if (outcome.signing() != null) {
+                    output.putAll(outcome.signing().csrs());
+                    if (outcome.signing().blocking() != null) {
+                        throw new Stop("KeystoreSet " + name + ": " + outcome.signing().blocking().message());
+                    }
+                }
                 pending.put(Manifests.key(place.namespace(), def.secretName()), output);
                 if (outcome.caRecord() != null) {
                     pending.put(Manifests.key(place.namespace(), def.secrets().record(RecordRole.CA)),
@@ -200,6 +211,12 @@ public final class RenderCommand {
             }
             StringBuilder line = new StringBuilder("KeystoreSet " + e.getKey() + " -> " + place.outputDir() + ": ");
             line.append(changed == 0 ? "unchanged" : changed + " file(s) written");
+            var signing = e.getValue().signing();
+            if (signing != null) {
+                signing.waiting().keySet().forEach(slot -> line.append("; ").append(slot.key()).append(" awaiting signature ("
+                    + place.outputDir().resolve(ExternalSigning.csrKey(slot)) + ")"));
+                signing.refusedWhileInUse().forEach(p -> report.add("  refused: " + p.message()));
+            }
             for (SlotReport r : e.getValue().slots().values()) {
                 line.append("; ").append(r.slot().key()).append(' ').append(r.action().name().toLowerCase(Locale.ROOT))
                     .append(" (").append(r.alias()).append(", ").append(r.keyAlgorithm()).append(", until ")
@@ -219,6 +236,38 @@ public final class RenderCommand {
         }
         tree.commit();
         return report;
+    }
+
+    /** Where render reads signed certificates: {@code <dir>/signed/<slot>.crt}. */
+    public static final String SIGNED_DIR = "signed";
+
+    /**
+     * issuer.external: the certificateSecretRef Secret as a document of the input, with the files in
+     * {@code <dir>/signed/} over it; null when there is neither.
+     */
+    private static Map<String, byte[]> signed(OutputTree tree, SetPlace place, InputSource source) throws IOException {
+        if (place.def().issuer().kind() != SetDefinition.IssuerDefinition.Kind.EXTERNAL) {
+            return null;
+        }
+        Map<String, byte[]> replies = source.secret(place.def().issuer().reference()).map(LinkedHashMap::new).orElse(null);
+        for (var slot : place.def().slots().keySet()) {
+            Optional<byte[]> file = tree.readFile(tree.resolve(place.outputDir(), SIGNED_DIR, ExternalSigning.replyKey(slot)));
+            if (file.isPresent()) {
+                if (replies == null) {
+                    replies = new LinkedHashMap<>();
+                }
+                replies.put(ExternalSigning.replyKey(slot), file.get());
+            }
+        }
+        return replies;
+    }
+
+    private static Map<String, byte[]> withoutCsrs(Map<String, byte[]> output) {
+        Map<String, byte[]> kept = new LinkedHashMap<>(output);
+        for (var slot : dev.keystore.operator.plan.SlotName.values()) {
+            kept.remove(ExternalSigning.csrKey(slot));
+        }
+        return kept;
     }
 
     /** Two resources of one namespace that would write the same Secret are refused. */

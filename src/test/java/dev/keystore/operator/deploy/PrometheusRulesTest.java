@@ -42,7 +42,7 @@ class PrometheusRulesTest {
     void promtoolChecksTheRuleFile() {
         Tools.Run check = Tools.run("promtool", "check", "rules", RULES.toString());
         assertEquals(0, check.exitCode(), check.output());
-        assertTrue(check.output().contains("SUCCESS: 5 rules found"), check.output());
+        assertTrue(check.output().contains("SUCCESS: 6 rules found"), check.output());
     }
 
     @Test
@@ -52,13 +52,15 @@ class PrometheusRulesTest {
         assertTrue(test.output().contains("SUCCESS"), test.output());
     }
 
-    /** The rule tests have teeth: a 20-day threshold, or a readiness alert without its 15 minutes, fails them. */
+    /** The rule tests have teeth: a 20-day threshold, a readiness alert without its 15 minutes, or another CSR wait, fails them. */
     @Test
     void theRuleTestsFailOnAChangedThresholdOrDelay() throws Exception {
         String rules = Files.readString(RULES);
-        assertTrue(rules.contains("< 14 * 86400") && rules.contains("for: 15m"));
+        assertTrue(rules.contains("< 14 * 86400") && rules.contains("for: 15m") && rules.contains("> 7 * 86400"));
         assertNotEquals(0, ruleTestsAgainst(rules.replace("< 14 * 86400", "< 20 * 86400")).exitCode());
         assertNotEquals(0, ruleTestsAgainst(rules.replace("for: 15m", "for: 5m")).exitCode());
+        assertNotEquals(0, ruleTestsAgainst(rules.replace("> 7 * 86400", "> 9 * 86400")).exitCode());
+        assertNotEquals(0, ruleTestsAgainst(rules.replace("> 7 * 86400", "> 2 * 86400")).exitCode());
         assertEquals(0, ruleTestsAgainst(rules).exitCode(), "the copy itself passes");
     }
 

@@ -21,4 +21,6 @@ public class KeystoreSetStatus {
     public TruststoreStatus truststore;
     @JsonPropertyDescription("Rotation tokens already acted on, by annotation")
     public List<String> processedRotationTokens;
+    @JsonPropertyDescription("issuer.external: per slot waiting for its signed certificate, when its CSR was written")
+    public java.util.Map<String, String> awaitingSignature;
 }
