@@ -76,7 +76,13 @@ record ProductConfig(String source, Map<String, Set<Role>> roles) {
     }
 
     private static Map<String, Set<Role>> wso2(String text) throws Unreadable {
-        TomlParseResult toml = Toml.parse(text);
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(text);
+        } catch (RuntimeException e) {
+            // tomlj reports most errors in the result, but some (an invalid escape in a key) it throws
+            throw new Unreadable("is not valid TOML (" + e.getMessage() + ")");
+        }
         if (toml.hasErrors()) {
             throw new Unreadable("is not valid TOML (" + toml.errors().get(0).toString() + ")");
         }
