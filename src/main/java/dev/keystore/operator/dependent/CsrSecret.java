@@ -12,16 +12,6 @@ import java.util.Optional;
  * record), so it may be handed to whoever carries the requests to the CA. Removed when nothing waits.
  */
 public final class CsrSecret extends ManagedSecret {
-    @Override
-    protected String type() {
-        return "Opaque";
-    }
-
-    @Override
-    protected boolean owned() {
-        return true;
-    }
-
     /** Writes the CSRs, or deletes the Secret when there are none; returns whether it changed anything. */
     public boolean sync(KubernetesClient client, HasMetadata set, String name, Map<String, byte[]> csrs,
                         Optional<Secret> existing) {

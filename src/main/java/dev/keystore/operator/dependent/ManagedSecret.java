@@ -46,9 +46,15 @@ public abstract class ManagedSecret {
         return StoredData.of(secret);
     }
 
-    protected abstract String type();
+    /** The Secret's type: Opaque unless a record says otherwise. */
+    protected String type() {
+        return "Opaque";
+    }
 
-    protected abstract boolean owned();
+    /** Whether the Secret is owned by (garbage-collected with) its resource: true unless it is a record. */
+    protected boolean owned() {
+        return true;
+    }
 
     protected Map<String, String> annotations() {
         return Map.of();

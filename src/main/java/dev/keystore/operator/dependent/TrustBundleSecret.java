@@ -2,13 +2,5 @@ package dev.keystore.operator.dependent;
 
 /** A TrustBundle's target Secret: truststore.p12, truststore.jks, ca-bundle.pem, password. */
 public final class TrustBundleSecret extends ManagedSecret {
-    @Override
-    protected String type() {
-        return "Opaque";
-    }
-
-    @Override
-    protected boolean owned() {
-        return true;
-    }
+    // Opaque and owned by its resource: the defaults
 }

@@ -285,6 +285,16 @@ public final class KeystoreSetSync {
 
     /** issuer.external before a slot's first certificate: the output stays as it is, the CSRs wait. */
     private Result awaiting(KeystoreSet set, KeystoreSetStatus previous, ExternalSigning.Round round) {
+        KeystoreSetStatus status = carriedOver(set, previous);
+        status.awaitingSignature = AwaitingSignature.status(round);
+        Long generation = set.getMetadata().getGeneration();
+        status.conditions = Conditions.merge(previous.conditions, clock, AwaitingSignature.notReady(round, generation),
+            AwaitingSignature.issuing(round, generation));
+        return new Result(status, MAX_WAIT, false);
+    }
+
+    /** A new status for this generation that keeps what the last good run published (the output did not change). */
+    private static KeystoreSetStatus carriedOver(KeystoreSet set, KeystoreSetStatus previous) {
         KeystoreSetStatus status = new KeystoreSetStatus();
         status.observedGeneration = set.getMetadata().getGeneration();
         status.revision = previous.revision;
@@ -292,11 +302,8 @@ public final class KeystoreSetSync {
         status.keystores = previous.keystores;
         status.truststore = previous.truststore;
         status.notAfter = previous.notAfter;
-        status.awaitingSignature = AwaitingSignature.status(round);
-        Long generation = set.getMetadata().getGeneration();
-        status.conditions = Conditions.merge(previous.conditions, clock, AwaitingSignature.notReady(round, generation),
-            AwaitingSignature.issuing(round, generation));
-        return new Result(status, MAX_WAIT, false);
+        status.nextRenewalWindow = previous.nextRenewalWindow;
+        return status;
     }
 
     private Result failed(KeystoreSet set, KeystoreSetStatus previous, Problem problem, Duration retry) {
@@ -307,14 +314,7 @@ public final class KeystoreSetSync {
         if (news) {
             events.warning(set, problem.reason(), problem.message());
         }
-        KeystoreSetStatus status = new KeystoreSetStatus();
-        status.observedGeneration = set.getMetadata().getGeneration();
-        status.revision = previous.revision;
-        status.secretName = previous.secretName;
-        status.keystores = previous.keystores;
-        status.truststore = previous.truststore;
-        status.notAfter = previous.notAfter;
-        status.nextRenewalWindow = previous.nextRenewalWindow;
+        KeystoreSetStatus status = carriedOver(set, previous);
         // Issuing=True while the set waits for an input that will let it issue without any change to it
         boolean waiting = Problem.MISSING_INPUT.equals(problem.reason()) || Problem.ISSUER_NOT_READY.equals(problem.reason());
         status.conditions = Conditions.merge(previous.conditions, clock, ready, new ConditionBuilder().withType("Issuing")
