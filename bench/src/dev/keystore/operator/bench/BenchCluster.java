@@ -97,8 +97,14 @@ final class BenchCluster implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] -jar jar} against this server; its output goes to work/name.log. */
     OperatorProcess start(String name, Path jar, List<String> jvmArgs, Map<String, String> env) throws IOException {
+        return start(name, jar, jvmArgs, env, Machine.javaBinary());
+    }
+
+    /** As above, with another JVM's {@code java} binary. */
+    OperatorProcess start(String name, Path jar, List<String> jvmArgs, Map<String, String> env, String java)
+        throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Machine.javaBinary());
+        command.add(java);
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar.toString());
