@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * against the same N sets (a restart reconciles every set), each measured once it is quiet: VmRSS,
  * then a full GC (jcmd GC.heap_info after GC.run) for the live heap and metaspace, then VmRSS again.
  * Env: MEMORY_SETS (default 1000), MEMORY_LEVERS (comma-separated lever names, default all),
+ * MEMORY_COMPARE (a jar: before/after of a code change instead, see {@link #compare}; MEMORY_AFTER the other jar),
  * JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64).
  */
 public final class MemoryPerSet {
@@ -73,6 +74,15 @@ public final class MemoryPerSet {
         Path jar = project.resolve("target/quarkus-app/quarkus-run.jar");
         Path bare = project.resolve("bench/bare-operator/target/quarkus-app/quarkus-run.jar");
         List<Figures> rows = new ArrayList<>();
+        String compare = System.getenv("MEMORY_COMPARE");
+        if (compare != null && !compare.isBlank()) {
+            Path compareWork = project.resolve("target/bench-memory-compare");
+            Files.createDirectories(compareWork);
+            compare(project, compareWork, sets, Path.of(compare),
+                Path.of(System.getenv().getOrDefault("MEMORY_AFTER", jar.toString())), jdk17, rows);
+            print(rows);
+            return;
+        }
         System.out.println("[memory] start " + Instant.now() + ", load " + load() + ", " + sets + " sets");
         try (BenchCluster cluster = BenchCluster.start(project, work); ReadyWatch watch = new ReadyWatch(cluster.client)) {
             var b = cluster.start("memory-bare", bare, POD, Map.of());
@@ -108,6 +118,44 @@ public final class MemoryPerSet {
                 p.stop();
             }
         }
+        print(rows);
+    }
+
+    /**
+     * Before/after of a code change, one API server: jar A with one set, jar B with one set, B with
+     * N more created while it runs (and its histogram diff), then A and B each restarted against them.
+     */
+    static void compare(Path project, Path work, int sets, Path before, Path after, String java, List<Figures> rows)
+        throws Exception {
+        System.out.println("[memory] compare " + before + " vs " + after + ", start " + Instant.now() + ", load " + load());
+        try (BenchCluster cluster = BenchCluster.start(project, work); ReadyWatch watch = new ReadyWatch(cluster.client)) {
+            cluster.createNamespace("memory-warm");
+            var a = cluster.start("compare-a1", before, POD, Map.of());
+            cluster.client.resource(Shape.TLS_ONLY_EC.named(project, "memory-warm", "warm")).create();
+            watch.awaitReady("memory-warm", "warm", Duration.ofMinutes(2));
+            rows.add(measure("before, 1 set", a, java));
+            a.stop();
+            var b = cluster.start("compare-b1", after, POD, Map.of());
+            rows.add(measure("after, 1 set", b, java));
+            Map<String, long[]> histogram1 = histogram(b, java);
+            cluster.createNamespace(NS);
+            Scale.parallel(sets, i -> cluster.client.resource(Shape.TLS_ONLY_EC.named(project, NS, NS + "-" + i)).create());
+            for (int i = 0; i < sets; i++) {
+                watch.awaitReady(NS, NS + "-" + i, Duration.ofMinutes(15));
+            }
+            rows.add(measure("after, " + sets + " + 1 sets (created while running)", b, java));
+            printHistogramDiff(histogram1, histogram(b, java), sets);
+            b.stop();
+            var a2 = cluster.start("compare-a2", before, POD, Map.of());
+            rows.add(measure("before, " + sets + " + 1 sets (restarted)", a2, java));
+            a2.stop();
+            var b2 = cluster.start("compare-b2", after, POD, Map.of());
+            rows.add(measure("after, " + sets + " + 1 sets (restarted)", b2, java));
+            b2.stop();
+        }
+    }
+
+    static void print(List<Figures> rows) {
         System.out.println("\n| JVM | load | RSS | RSS after full GC | live heap | metaspace | GC |\n|---|---|---|---|---|---|---|");
         for (Figures f : rows) {
             System.out.println("| " + f.name() + " | " + Stats.num(f.load(), 1) + " | " + Stats.num(f.rss(), 1) + " MiB | "
@@ -168,7 +216,8 @@ public final class MemoryPerSet {
             diff.put(k, new long[] {v[0] - b[0], v[1] - b[1]});
         });
         System.out.println("\n| class | instances added per set | bytes added per set | KiB added |\n|---|---|---|---|");
-        diff.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(25)
+        diff.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]))
+            .filter(e -> e.getKey().startsWith("dev.keystore") || e.getValue()[1] >= 100L * sets)
             .forEach(e -> System.out.println("| " + e.getKey() + " | " + Stats.num((double) e.getValue()[0] / sets, 1) + " | "
                 + Stats.num((double) e.getValue()[1] / sets, 0) + " | " + Stats.num(e.getValue()[1] / 1024.0, 0) + " |"));
     }

@@ -218,14 +218,18 @@ class HelmChartTest {
         assertEquals(new Quantity("384Mi"), c.getResources().getRequests().get("memory"));
         assertEquals(new Quantity("1"), c.getResources().getLimits().get("cpu"));
         assertEquals(new Quantity("512Mi"), c.getResources().getLimits().get("memory"));
-        assertEquals("-XX:MaxRAMPercentage=50", env(c, "JAVA_TOOL_OPTIONS").orElseThrow().getValue());
+        assertEquals("-XX:MaxRAMPercentage=50 -XX:+UseSerialGC", env(c, "JAVA_TOOL_OPTIONS").orElseThrow().getValue());
         assertEquals("INFO", env(c, "QUARKUS_LOG_LEVEL").orElseThrow().getValue());
 
         Container tuned = operator(OperatorChart.render(NS, Map.of("resources.limits.memory", "1Gi",
             "jvm.maxRAMPercentage", "70", "jvm.extraOptions", "-XX:+ExitOnOutOfMemoryError", "logLevel", "DEBUG",
             "image.repository", "registry.example/keystore-operator", "image.tag", "1.2.3")));
         assertEquals(new Quantity("1Gi"), tuned.getResources().getLimits().get("memory"));
-        assertEquals("-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError", env(tuned, "JAVA_TOOL_OPTIONS").orElseThrow().getValue());
+        assertEquals("-XX:MaxRAMPercentage=70 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError",
+            env(tuned, "JAVA_TOOL_OPTIONS").orElseThrow().getValue());
+        // the measured options can be replaced as a whole (extraOptions only adds to them)
+        Container replaced = operator(OperatorChart.render(NS, Map.of("jvm.options[0]", "-XX:+UseG1GC", "jvm.options[1]", "-Xss512k")));
+        assertEquals("-XX:MaxRAMPercentage=50 -XX:+UseG1GC -Xss512k", env(replaced, "JAVA_TOOL_OPTIONS").orElseThrow().getValue());
         assertEquals("DEBUG", env(tuned, "QUARKUS_LOG_LEVEL").orElseThrow().getValue());
         assertEquals("registry.example/keystore-operator:1.2.3", tuned.getImage());
         assertEquals("keystore-operator:0.1.0", c.getImage());
