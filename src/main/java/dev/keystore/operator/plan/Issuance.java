@@ -215,6 +215,12 @@ public final class Issuance {
         if (caStep != null && caStep.isBefore(next)) {
             next = caStep;
         }
+        // a password change is two runs: this one records the former password beside the new one and rewrites the
+        // stores; the next one finds them opened with the new password and drops the former. That next run is due
+        // now: the operator does not reconcile its own writes again, so nothing else would wake it
+        if (previous != null) {
+            next = now;
+        }
         // a waiting renewal wakes at its window; status.nextRenewalWindow moves at each window start and end
         Optional<Instant> windowChange = def.renewal().nextChange(now);
         if (windowChange.isPresent() && windowChange.get().isBefore(next)) {

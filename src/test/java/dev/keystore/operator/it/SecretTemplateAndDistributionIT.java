@@ -67,6 +67,7 @@ class SecretTemplateAndDistributionIT {
     static String serviceAccount;
     static RealCluster cluster;
     static KubernetesClient client;
+    static int metricsPort;
     static RealCluster.Operator operator;
 
     @BeforeAll
@@ -89,6 +90,8 @@ class SecretTemplateAndDistributionIT {
         serviceAccount = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
         env.put("KUBERNETES_IMPERSONATE_USERNAME", "system:serviceaccount:" + system + ":" + serviceAccount);
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -Xmx256m -XX:TieredStopAtLevel=1");
+        metricsPort = PrometheusAlertIT.freePort();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(metricsPort));
         operator = cluster.startOperator("SecretTemplateAndDistributionIT", env);
     }
 
@@ -532,6 +535,8 @@ class SecretTemplateAndDistributionIT {
         assertTrue(issuing.getMessage().contains(windowStart.toString()), issuing.getMessage());
         Thread.sleep(3000);
         assertEquals(madeSerial, tlsSerial(set(ns, "win")), "still kept a few seconds on");
+        // RenewalOverdue stays quiet on this gauge: the window's start for the waiting slot, served only while it waits
+        assertEquals(Optional.of((double) windowStart.getEpochSecond()), windowGauge(ns, "win"));
 
         // a window open now (every day, from an hour ago to two hours on; it may cross midnight)
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
@@ -546,10 +551,30 @@ class SecretTemplateAndDistributionIT {
             return serial != null && !serial.equals(madeSerial);
         });
         KeystoreSet renewed = set(ns, "win");
+        RealCluster.await("the window gauge gone", TIMEOUT, () -> windowGauge(ns, "win").isEmpty());
         assertTrue(Instant.parse(renewed.getStatus().keystores.tls.notAfter).isAfter(now.toInstant().plus(Duration.ofDays(80))));
         Instant shown = Instant.parse(renewed.getStatus().nextRenewalWindow);
         assertFalse(shown.isAfter(Instant.now()), "the window open now is shown: " + shown);
         assertTrue(ready(renewed).map(c -> "True".equals(c.getStatus())).orElse(false));
+    }
+
+    /** The operator's keystore_certificate_renewal_window_timestamp_seconds for a set's tls slot, if it has a row. */
+    static Optional<Double> windowGauge(String ns, String name) {
+        String metrics;
+        try {
+            metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        var row = java.util.regex.Pattern.compile("(?m)^keystore_certificate_renewal_window_timestamp_seconds\\{([^}]*)\\} (\\S+)$")
+            .matcher(metrics).results().filter(m -> m.group(1).contains("namespace=\"" + ns + "\"")
+                && m.group(1).contains("keystoreset=\"" + name + "\"") && m.group(1).contains("slot=\"tls\"")).findFirst();
+        return row.map(m -> Double.parseDouble(m.group(2)));
     }
 
     @Test

@@ -548,6 +548,25 @@ class IssuanceTest {
     }
 
     @Test
+    void aPasswordChangeAsksForTheRunThatDropsTheFormerPasswordAtOnce() throws Exception {
+        // the operator does not reconcile its own writes again: the second step of a password change is due now
+        KeystoreSet set = threeSlots("pwnext");
+        String a = "Password-A-0123456789";
+        String b = "Password-B-9876543210";
+        Outcome o1 = run(set, T0, new ExistingState(Map.of(), Map.of(), Map.of(), a, null, List.of(), Map.of()));
+        assertTrue(o1.nextRenewal().isAfter(T0.plus(Duration.ofHours(1))), o1.nextRenewal().toString());
+        Instant changed = T0.plus(Duration.ofHours(1));
+        Outcome o2 = run(set, changed, new ExistingState(o1.output(), o1.caRecord(), o1.internalRecord(), b, null,
+            List.of(), Map.of()));
+        assertTrue(o2.internalRecord().containsKey(RecordKey.PREVIOUS_STORE_PASSWORD.key()));
+        assertEquals(changed, o2.nextRenewal(), "the confirming run is due at once");
+        Outcome o3 = run(set, changed.plusSeconds(1), new ExistingState(o2.output(), o2.caRecord(), o2.internalRecord(), b,
+            null, List.of(), Map.of()));
+        assertFalse(o3.internalRecord().containsKey(RecordKey.PREVIOUS_STORE_PASSWORD.key()));
+        assertTrue(o3.nextRenewal().isAfter(changed.plus(Duration.ofHours(1))), "settled: " + o3.nextRenewal());
+    }
+
+    @Test
     void changingTheInternalKeySizeAfterTheKeyExistsIsRefused() throws Exception {
         KeystoreSet set = threeSlots("refuse");
         Outcome o1 = first(set);
