@@ -40,11 +40,14 @@ final class BenchCluster implements AutoCloseable {
     final Path kubeconfig;
     final Path auditLog;
     final Path work;
+    final Path project;
     private final KubeAPIServer server;
     private final List<OperatorProcess> processes = new ArrayList<>();
+    private Path operatorCache;
 
     private BenchCluster(Path project, Path work) throws IOException {
         this.work = work;
+        this.project = project;
         Path binaries = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s", K8S_VERSION + "-linux-amd64");
         if (!Files.isExecutable(binaries.resolve("kube-apiserver"))) {
             throw new IllegalStateException("no kube-apiserver in " + binaries + ": run hack/install-kube-apiserver.sh");
@@ -95,28 +98,48 @@ final class BenchCluster implements AutoCloseable {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
     }
 
-    /** Starts {@code java [jvmArgs] -jar jar} against this server; its output goes to work/name.log. */
+    /** Starts {@code java [jvmArgs] -jar jar} (JDK 17) against this server; its output goes to work/name.log. */
     OperatorProcess start(String name, Path jar, List<String> jvmArgs, Map<String, String> env) throws IOException {
-        return start(name, jar, jvmArgs, env, Machine.javaBinary());
+        return start(name, Jvm.jdk17(), jar, jvmArgs, env);
     }
 
-    /** As above, with another JVM's {@code java} binary. */
-    OperatorProcess start(String name, Path jar, List<String> jvmArgs, Map<String, String> env, String java)
+    /** As above, on {@code jvm} (a JDK's {@code java -jar}, or the launcher with an AOT cache). */
+    OperatorProcess start(String name, Jvm jvm, Path jar, List<String> jvmArgs, Map<String, String> env)
         throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmArgs);
-        command.add("-jar");
-        command.add(jar.toString());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = jvm.processBuilder(project, jar, jvmArgs, List.of()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", "0");
         pb.environment().putAll(env);
         long started = System.nanoTime();
-        OperatorProcess process = new OperatorProcess(pb.start(), started);
+        OperatorProcess process = new OperatorProcess(pb.start(), started, jvm, work.resolve(name + ".log"));
         processes.add(process);
         return process;
+    }
+
+    /**
+     * A JDK 25 AOT cache trained by one operator run against this server (made once per run, on first
+     * use): the operator started with {@code -XX:AOTCacheOutput}, a new tls-only EC set reconciled to
+     * Ready, then SIGTERM, on which the JVM writes the cache (what StartupJdkMeasurement measured as
+     * the training that pays most).
+     */
+    synchronized Path operatorAotCache(Jvm jdk25, Path jar) throws Exception {
+        if (operatorCache == null) {
+            String ns = "aot-training";
+            createNamespace(ns);
+            Path cache = work.resolve("operator.aot");
+            Files.deleteIfExists(cache);
+            client.resource(Shape.TLS_ONLY_EC.named(project, ns, "training")).create();
+            OperatorProcess p = start("aot-training", jdk25, jar, List.of("-XX:AOTCacheOutput=" + cache), Map.of());
+            Startup.untilTrue(p, () -> ReadyWatch.isReady(client.resources(dev.keystore.operator.api.v1alpha1.KeystoreSet.class)
+                .inNamespace(ns).withName("training").get()));
+            p.stop(Duration.ofMinutes(2));
+            if (!Files.isRegularFile(cache)) {
+                throw new IllegalStateException("the operator training run made no AOT cache, see " + p.log);
+            }
+            operatorCache = cache;
+        }
+        return operatorCache;
     }
 
     /** The audit log's current end, to count the requests made after it. */
@@ -188,10 +211,14 @@ final class BenchCluster implements AutoCloseable {
     static final class OperatorProcess {
         final Process process;
         final long startedNanos;
+        final Jvm jvm;
+        final Path log;
 
-        OperatorProcess(Process process, long startedNanos) {
+        OperatorProcess(Process process, long startedNanos, Jvm jvm, Path log) {
             this.process = process;
             this.startedNanos = startedNanos;
+            this.jvm = jvm;
+            this.log = log;
         }
 
         long pid() {
@@ -208,9 +235,9 @@ final class BenchCluster implements AutoCloseable {
 
         /** Runs a full GC in the process (jcmd), so that RSS and heap figures are not a matter of GC timing. */
         String gc() {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Machine.run(Path.of("."), jcmd.toString(), Long.toString(pid()), "GC.run");
-            return Machine.run(Path.of("."), jcmd.toString(), Long.toString(pid()), "GC.heap_info");
+            String jcmd = jvm.tool("jcmd");
+            Machine.run(Path.of("."), jcmd, Long.toString(pid()), "GC.run");
+            return Machine.run(Path.of("."), jcmd, Long.toString(pid()), "GC.heap_info");
         }
 
         /** Heap in use after a full GC, MiB. */
@@ -243,13 +270,18 @@ final class BenchCluster implements AutoCloseable {
             }
         }
 
+        /** SIGTERM, then SIGKILL after 20 s (120 s for a training run, which writes its AOT cache on the way out). */
         void stop() {
+            stop(Duration.ofSeconds(20));
+        }
+
+        void stop(Duration grace) {
             if (!process.isAlive()) {
                 return;
             }
             process.destroy();
             try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {

@@ -8,13 +8,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Runs every benchmark of issue 11 in one go and writes docs/benchmarks.md. Run it with
- * hack/bench.sh from the project directory. BENCH_PARTS (e.g. "floor,render") runs only some parts,
- * and BENCH_QUICK=1 runs all with small counts, for working on the harness; docs/benchmarks.md is
- * written only by a full run (else target/bench/benchmarks.md).
+ * Runs every benchmark (issues 11 and 23) in one go and writes docs/benchmarks.md. Run it with
+ * hack/bench.sh from the project directory. BENCH_PARTS (e.g. "render,memory"; "cluster" stands for
+ * startup, apply, scale and memory) runs only some parts (the JMH floor always runs: every other
+ * part divides by it), and BENCH_QUICK=1 runs all with small counts, for working on the harness;
+ * docs/benchmarks.md is written only by a full run (else target/bench/benchmarks.md).
  */
 public final class BenchRun {
-    static final Set<String> ALL = Set.of("floor", "render", "cluster");
+    static final Set<String> CLUSTER = Set.of("startup", "apply", "scale", "memory");
+    static final Set<String> ALL = Set.of("floor", "render", "startup", "apply", "scale", "memory");
 
     private BenchRun() {
     }
@@ -30,13 +32,29 @@ public final class BenchRun {
         System.exit(code); // the clients' and the API server's non-daemon threads would keep the JVM alive
     }
 
+    interface Part {
+        void run() throws Exception;
+    }
+
+    /** Runs a part and prints how long it took (hack/bench.sh's header keeps the estimates). */
+    static void timed(String name, Part part) throws Exception {
+        long start = System.nanoTime();
+        part.run();
+        System.out.println("[bench] part " + name + " took " + Stats.num((System.nanoTime() - start) / 60e9, 1) + " min, load "
+            + Machine.loadAverage());
+    }
+
     static void run() throws Exception {
         Path project = Path.of("").toAbsolutePath();
         Path work = project.resolve("target/bench");
         Files.createDirectories(work);
         String env = System.getenv("BENCH_PARTS");
         Set<String> parts = env == null || env.isBlank() ? ALL
-            : Arrays.stream(env.split(",")).map(String::trim).collect(Collectors.toSet());
+            : Arrays.stream(env.split(",")).map(String::trim).flatMap(p -> p.equals("cluster") ? CLUSTER.stream()
+                : java.util.stream.Stream.of(p)).collect(Collectors.toSet());
+        parts.stream().filter(p -> !ALL.contains(p)).findAny().ifPresent(p -> {
+            throw new IllegalArgumentException("BENCH_PARTS: no part " + p + " (" + ALL + ", cluster)");
+        });
         Instant started = Instant.now();
         Machine machine = Machine.describe(project);
         Report report = new Report();
@@ -56,16 +74,29 @@ public final class BenchRun {
             Scale.WSO2_SETS = 5;
             Scale.UNRELATED_SECRETS = 500;
             Scale.RESYNCS = 2;
+            Memory.SETS = 20;
+            Memory.MORE_SETS = 60;
         }
         Floor floor = Floor.run(report, quick); // every other part divides by it
         if (parts.contains("render")) {
-            RenderVsKeytool.run(project, work, floor, report);
+            timed("render", () -> RenderVsKeytool.run(project, work, report));
         }
-        if (parts.contains("cluster")) {
+        if (parts.stream().anyMatch(CLUSTER::contains)) {
             try (BenchCluster cluster = BenchCluster.start(project, work); ReadyWatch watch = new ReadyWatch(cluster.client)) {
-                Startup.Idle idle = Startup.run(cluster, project, report);
-                ApplyToReady.run(cluster, watch, project, floor, report);
-                Scale.run(cluster, watch, project, floor, report, idle);
+                Startup.Idle[] idle = {null};
+                if (parts.contains("startup")) {
+                    timed("startup", () -> idle[0] = Startup.run(cluster, project, report));
+                }
+                if (parts.contains("apply")) {
+                    timed("apply", () -> ApplyToReady.run(cluster, watch, project, floor, report));
+                }
+                if (parts.contains("scale")) {
+                    timed("scale", () -> Scale.run(cluster, watch, project, floor, report,
+                        idle[0] != null ? idle[0] : new Startup.Idle(Double.NaN, Double.NaN)));
+                }
+                if (parts.contains("memory")) { // last: its operators watch only their own namespaces
+                    timed("memory", () -> Memory.run(cluster, watch, project, report));
+                }
             }
         }
         report.remark("Load average (1/5/15 min): " + machine.loadAtStart() + " when hack/bench.sh started, "

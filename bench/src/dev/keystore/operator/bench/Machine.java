@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Facts about this machine and its processes, from /proc and the JDK. */
-record Machine(String jdk, int cores, String cpuModel, String memory, String commit, String loadAtStart,
+record Machine(String jdk, String jdk25, int cores, String cpuModel, String memory, String commit, String loadAtStart,
                String defaultMaxHeap) {
     /** Linux reports process CPU time in clock ticks of 1/100 s. */
     static final double MS_PER_TICK = 10.0;
@@ -27,7 +27,7 @@ record Machine(String jdk, int cores, String cpuModel, String memory, String com
             .map(l -> Math.round(Long.parseLong(l.replaceAll(".*=\\s*(\\d+).*", "$1")) / 1024.0 / 1024.0) + " MiB")
             .orElse("unknown");
         return new Machine(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-            Runtime.getRuntime().availableProcessors(), cpu, mem, commit,
+            Jvm.jdk25().version() + " (" + Jvm.jdk25().home() + ")", Runtime.getRuntime().availableProcessors(), cpu, mem, commit,
             System.getProperty("bench.load.start", loadAverage()), heap);
     }
 

@@ -32,7 +32,7 @@ public final class MemoryPerSet {
     static final List<String> POD = List.of("-XX:MaxRAM=512m", "-XX:ActiveProcessorCount=1", "-XX:MaxRAMPercentage=50");
     static final String NS = "memory-ec";
 
-    record Lever(String name, String java, List<String> flags, Map<String, String> env) {
+    record Lever(String name, Jvm jvm, List<String> flags, Map<String, String> env) {
     }
 
     record Figures(String name, double rss, double rssAfterGc, double heap, double metaspace, String gc, double load) {
@@ -54,8 +54,8 @@ public final class MemoryPerSet {
         Path work = project.resolve("target/bench-memory");
         Files.createDirectories(work);
         int sets = Integer.parseInt(System.getenv().getOrDefault("MEMORY_SETS", "1000"));
-        String jdk17 = Machine.javaBinary();
-        String jdk25 = System.getenv().getOrDefault("JDK25", "/usr/lib/jvm/temurin-25-jdk-amd64") + "/bin/java";
+        Jvm jdk17 = Jvm.jdk17();
+        Jvm jdk25 = new Jvm("JDK 25", Path.of(System.getenv().getOrDefault("JDK25", "/usr/lib/jvm/temurin-25-jdk-amd64")), null);
         List<Lever> levers = new ArrayList<>(List.of(
             new Lever("baseline (restarted)", jdk17, List.of(), Map.of()),
             new Lever("-XX:+UseG1GC", jdk17, List.of("-XX:+UseG1GC"), Map.of()),
@@ -79,42 +79,37 @@ public final class MemoryPerSet {
             Path compareWork = project.resolve("target/bench-memory-compare");
             Files.createDirectories(compareWork);
             compare(project, compareWork, sets, Path.of(compare),
-                Path.of(System.getenv().getOrDefault("MEMORY_AFTER", jar.toString())), jdk17, rows);
+                Path.of(System.getenv().getOrDefault("MEMORY_AFTER", jar.toString())), rows);
             print(rows);
             return;
         }
         System.out.println("[memory] start " + Instant.now() + ", load " + load() + ", " + sets + " sets");
         try (BenchCluster cluster = BenchCluster.start(project, work); ReadyWatch watch = new ReadyWatch(cluster.client)) {
             var b = cluster.start("memory-bare", bare, POD, Map.of());
-            rows.add(measure("bare QOSDK operator, idle", b, jdk17));
+            rows.add(measure("bare QOSDK operator, idle", b));
             b.stop();
 
             var op = cluster.start("memory-baseline", jar, POD, Map.of());
-            rows.add(measure("operator, 0 sets", op, jdk17));
+            rows.add(measure("operator, 0 sets", op));
             // one set first, so that the classes its reconcile loads are not counted as per-set memory
             cluster.createNamespace("memory-warm");
             cluster.client.resource(Shape.TLS_ONLY_EC.named(project, "memory-warm", "warm")).create();
             watch.awaitReady("memory-warm", "warm", Duration.ofMinutes(2));
-            rows.add(measure("operator, 1 set", op, jdk17));
-            Map<String, long[]> histogram0 = histogram(op, jdk17);
+            rows.add(measure("operator, 1 set", op));
+            Map<String, long[]> histogram0 = histogram(op);
             cluster.createNamespace(NS);
-            long start = System.nanoTime();
-            Scale.parallel(sets, i -> cluster.client.resource(Shape.TLS_ONLY_EC.named(project, NS, NS + "-" + i)).create());
-            for (int i = 0; i < sets; i++) {
-                watch.awaitReady(NS, NS + "-" + i, Duration.ofMinutes(15));
-            }
-            System.out.println("[memory] " + sets + " sets Ready in " + Stats.num((System.nanoTime() - start) / 1e9, 1) + " s");
-            rows.add(measure("operator, " + sets + " sets (created while running)", op, jdk17));
-            Map<String, long[]> histogramN = histogram(op, jdk17);
+            double seconds = createSets(cluster, watch, project, NS, 0, sets);
+            System.out.println("[memory] " + sets + " sets Ready in " + Stats.num(seconds, 1) + " s");
+            rows.add(measure("operator, " + sets + " sets (created while running)", op));
+            Map<String, long[]> histogramN = histogram(op);
             printHistogramDiff(histogram0, histogramN, sets);
             op.stop();
 
             for (Lever lever : levers) {
                 List<String> flags = new ArrayList<>(POD);
                 flags.addAll(lever.flags());
-                var p = cluster.start("memory-" + rows.size(), jar, flags, lever.env(),
-                    lever.java());
-                rows.add(measure(lever.name() + ", " + sets + " sets", p, lever.java()));
+                var p = cluster.start("memory-" + rows.size(), lever.jvm(), jar, flags, lever.env());
+                rows.add(measure(lever.name() + ", " + sets + " sets", p));
                 p.stop();
             }
         }
@@ -125,7 +120,7 @@ public final class MemoryPerSet {
      * Before/after of a code change, one API server: jar A with one set, jar B with one set, B with
      * N more created while it runs (and its histogram diff), then A and B each restarted against them.
      */
-    static void compare(Path project, Path work, int sets, Path before, Path after, String java, List<Figures> rows)
+    static void compare(Path project, Path work, int sets, Path before, Path after, List<Figures> rows)
         throws Exception {
         System.out.println("[memory] compare " + before + " vs " + after + ", start " + Instant.now() + ", load " + load());
         try (BenchCluster cluster = BenchCluster.start(project, work); ReadyWatch watch = new ReadyWatch(cluster.client)) {
@@ -133,26 +128,35 @@ public final class MemoryPerSet {
             var a = cluster.start("compare-a1", before, POD, Map.of());
             cluster.client.resource(Shape.TLS_ONLY_EC.named(project, "memory-warm", "warm")).create();
             watch.awaitReady("memory-warm", "warm", Duration.ofMinutes(2));
-            rows.add(measure("before, 1 set", a, java));
+            rows.add(measure("before, 1 set", a));
             a.stop();
             var b = cluster.start("compare-b1", after, POD, Map.of());
-            rows.add(measure("after, 1 set", b, java));
-            Map<String, long[]> histogram1 = histogram(b, java);
+            rows.add(measure("after, 1 set", b));
+            Map<String, long[]> histogram1 = histogram(b);
             cluster.createNamespace(NS);
-            Scale.parallel(sets, i -> cluster.client.resource(Shape.TLS_ONLY_EC.named(project, NS, NS + "-" + i)).create());
-            for (int i = 0; i < sets; i++) {
-                watch.awaitReady(NS, NS + "-" + i, Duration.ofMinutes(15));
-            }
-            rows.add(measure("after, " + sets + " + 1 sets (created while running)", b, java));
-            printHistogramDiff(histogram1, histogram(b, java), sets);
+            createSets(cluster, watch, project, NS, 0, sets);
+            rows.add(measure("after, " + sets + " + 1 sets (created while running)", b));
+            printHistogramDiff(histogram1, histogram(b), sets);
             b.stop();
             var a2 = cluster.start("compare-a2", before, POD, Map.of());
-            rows.add(measure("before, " + sets + " + 1 sets (restarted)", a2, java));
+            rows.add(measure("before, " + sets + " + 1 sets (restarted)", a2));
             a2.stop();
             var b2 = cluster.start("compare-b2", after, POD, Map.of());
-            rows.add(measure("after, " + sets + " + 1 sets (restarted)", b2, java));
+            rows.add(measure("after, " + sets + " + 1 sets (restarted)", b2));
             b2.stop();
         }
+    }
+
+    /** Creates tls-only EC sets {@code ns-from} .. {@code ns-(to-1)} at once and waits for all Ready; seconds taken. */
+    static double createSets(BenchCluster cluster, ReadyWatch watch, Path project, String ns, int from, int to)
+        throws Exception {
+        long start = System.nanoTime();
+        Scale.parallel(to - from, i -> cluster.client.resource(Shape.TLS_ONLY_EC.named(project, ns, ns + "-" + (from + i)))
+            .create());
+        for (int i = from; i < to; i++) {
+            watch.awaitReady(ns, ns + "-" + i, Duration.ofMinutes(15));
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     static void print(List<Figures> rows) {
@@ -165,13 +169,13 @@ public final class MemoryPerSet {
         System.out.println("[memory] end " + Instant.now() + ", load " + load());
     }
 
-    static Figures measure(String name, BenchCluster.OperatorProcess p, String java) throws Exception {
+    static Figures measure(String name, BenchCluster.OperatorProcess p) throws Exception {
         Thread.sleep(10_000);
         p.awaitQuiet(Duration.ofSeconds(1), 50, Duration.ofMinutes(8));
         Thread.sleep(3_000);
         double load = load();
         double rss = p.rssMiB();
-        String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+        String jcmd = p.jvm.tool("jcmd");
         Machine.run(Path.of("."), jcmd, Long.toString(p.pid()), "GC.run");
         String info = Machine.run(Path.of("."), jcmd, Long.toString(p.pid()), "GC.heap_info");
         Thread.sleep(1_000);
@@ -194,8 +198,8 @@ public final class MemoryPerSet {
     }
 
     /** class -> {instances, bytes} from GC.class_histogram (which runs a full GC first). */
-    static Map<String, long[]> histogram(BenchCluster.OperatorProcess p, String java) {
-        String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+    static Map<String, long[]> histogram(BenchCluster.OperatorProcess p) {
+        String jcmd = p.jvm.tool("jcmd");
         String out = Machine.run(Path.of("."), jcmd, Long.toString(p.pid()), "GC.class_histogram");
         Map<String, long[]> classes = new HashMap<>();
         Matcher m = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE).matcher(out);

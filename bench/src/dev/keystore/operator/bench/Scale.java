@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
- * (5) many sets applied at once, (6) quiet after resyncs and a restart, (7) memory with many sets
+ * JDK 17 only. (5) many sets applied at once, (6) quiet after resyncs and a restart, (7) memory with many sets
  * and with many unrelated Secrets. One operator process (default pool) for (5); a restarted one
  * for the rest of (6) and (7).
  */
@@ -87,11 +87,19 @@ final class Scale {
                 .append(Stats.num(b.seconds(), 1)).append(" s | ").append(Stats.num(b.perSecond(), 1)).append(" | ")
                 .append(Stats.num(b.ceiling(), 1)).append(" | ").append(Stats.num(share * 100, 0)).append(" % | ")
                 .append(Stats.num(writesPerSet, 2)).append(" | ").append(perSet(b.requests(), b.sets())).append(" |\n");
-            report.target("5", "sets Ready/s, " + b.sets() + " x " + e.getKey().title + ", vs crypto ceiling",
-                ">= 70 % of " + Stats.num(b.ceiling(), 1) + "/s", Stats.num(b.perSecond(), 1) + "/s ("
-                    + Stats.num(share * 100, 0) + " %)", share >= 0.7);
-            report.target("5", "API writes per new set, " + e.getKey().title, "<= 4", Stats.num(writesPerSet, 2),
-                writesPerSet <= 4);
+            double allProcess = cores * 1000 / b.cpuPerSetTotal();
+            double ofAll = b.perSecond() / allProcess;
+            boolean ecShape = e.getKey() == Shape.TLS_ONLY_EC;
+            report.target("5", "sets Ready/s, " + b.sets() + " x " + e.getKey().title + ", vs the all-process ceiling",
+                ecShape ? ">= 80 % of " + Stats.num(allProcess, 1) + "/s" : "(figure)", Stats.num(b.perSecond(), 1) + "/s ("
+                    + Stats.num(ofAll * 100, 0) + " %; " + Stats.num(share * 100, 0) + " % of the crypto ceiling "
+                    + Stats.num(b.ceiling(), 1) + "/s)", ecShape ? ofAll >= 0.8 : null);
+            double operator = b.cpuPerSet().getOrDefault("operator", Double.NaN);
+            double floorMean = floor.build(e.getKey()).mean();
+            report.target("5", "operator CPU per new set, " + e.getKey().title, "(figure; floor " + Stats.ms(floorMean) + ")",
+                Stats.ms(operator) + " (" + Stats.num(operator / floorMean, 1) + "x the floor's mean); all processes "
+                    + Stats.ms(b.cpuPerSetTotal()), null);
+            report.target("5", "API writes per new set, " + e.getKey().title, "(figure)", Stats.num(writesPerSet, 2), null);
         }
         md.append("\nCPU time per set during each burst (until the operator was idle again), from /proc/<pid>/stat, ")
             .append("against the shape's mean in-process floor from (1):\n\n")
@@ -107,13 +115,11 @@ final class Scale {
                 .append(Stats.ms(c.getOrDefault("etcd", Double.NaN))).append(" | ")
                 .append(Stats.ms(c.getOrDefault("harness", Double.NaN))).append(" | ").append(Stats.ms(b.cpuPerSetTotal()))
                 .append(" | ").append(Stats.num(cores * 1000 / b.cpuPerSetTotal(), 1)).append(" sets/s |\n");
-            report.target("5", "operator CPU per set, " + e.getKey().title, "(figure)",
-                Stats.ms(c.getOrDefault("operator", Double.NaN)) + " (" + Stats.num(c.getOrDefault("operator", Double.NaN)
-                    / floor.build(e.getKey()).mean(), 1) + "x the floor's mean); all processes "
-                    + Stats.ms(b.cpuPerSetTotal()), null);
         }
         md.append("\nThe last column is what the two cores could do if these processes had the machine to themselves: the ")
-            .append("API server, etcd and the harness share the cores the crypto ceiling assumes the operator has alone.");
+            .append("API server, etcd and the harness share the cores the crypto ceiling assumes the operator has alone; the ")
+            .append("target (issue 23) is 80 % of it for the tls-only EC burst. Measured on JDK 17 only (the JDK 25 columns are ")
+            .append("in (3) and (4), where a single set shows what the JVM changes).");
         report.section(md.toString());
 
         // (6) quiet: forced resyncs (an annotation on each set triggers a reconcile), then a restart
@@ -191,9 +197,9 @@ final class Scale {
         double addedAfterGc = rssAfterUnrelated - rssBeforeUnrelated;
         report.target("7", "operator RSS, idle", "(figure)", Stats.num(rssBefore, 0) + " MiB in a 512 MiB pod JVM ("
             + Stats.num(idle.rssMiB(), 0) + " MiB with default flags)", null);
-        report.target("7", "operator RSS with " + EC_SETS + " sets", "<= 150 MB", Stats.num(rss1000, 0) + " MiB ("
-            + Stats.num(rss1000AfterGc, 0) + " after a full GC; live heap " + Stats.num(heap1000, 1) + " MiB)",
-            rss1000 * 1.048576 <= 150);
+        report.target("7", "operator RSS with " + EC_SETS + " sets created in a burst (JVM `" + String.join(" ", POD_JVM) + "`)",
+            "(figure; the target is (8))", Stats.num(rss1000, 0) + " MiB (" + Stats.num(rss1000AfterGc, 0)
+                + " after a full GC; live heap " + Stats.num(heap1000, 1) + " MiB)", null);
         report.target("7", "RSS added by " + UNRELATED_SECRETS + " unrelated Secrets (after a full GC each time)", "<= 5 MB",
             Stats.num(addedAfterGc, 1) + " MiB (live heap +" + Stats.num(heapAfter - heapBefore, 1) + " MiB; "
                 + Stats.num(added, 1) + " MiB without the GCs)", addedAfterGc * 1.048576 <= 5);
@@ -204,7 +210,7 @@ final class Scale {
             + "with default flags (max heap a quarter of this machine's RAM, G1), where RSS mostly measures garbage "
             + "not yet collected.\n\n"
             + "| when | RSS | live heap |\n|---|---|---|\n"
-            + "| default flags, idle with 3 sets (after the startup rounds) | " + Stats.num(idle.rssMiB(), 0) + " MiB | "
+            + "| JDK 17, default flags, idle after its last startup round in (4) | " + Stats.num(idle.rssMiB(), 0) + " MiB | "
             + Stats.num(idle.liveHeapMiB(), 1) + " MiB |\n"
             + "| pod JVM, idle with the " + (watch.readyIn(ApplyToReady.NS) + watch.readyIn(Startup.NS))
             + " sets from (3) and (4) | " + Stats.num(rssBefore, 0) + " MiB | " + Stats.num(heapBefore0, 1) + " MiB |\n"

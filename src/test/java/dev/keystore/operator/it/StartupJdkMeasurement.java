@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * patterns): run it with {@code -Dit.test=StartupJdkMeasurement} ({@code -Dstartup-jdk.java25=JDK_HOME},
  * default /usr/lib/jvm/temurin-25-jdk-amd64); it asserts only that every variant reached Ready and
  * that each cache was usable ({@code -XX:AOTMode=on} makes a JVM that cannot map it fail to start).
+ * hack/bench.sh's part "startup" (bench/src/.../Startup.java) measures JDK 17, 25 and 25 with the
+ * operator-trained cache (through bin/keystore-operator) against the bare QOSDK operator in every run.
  */
 class StartupJdkMeasurement {
     static final String NS = "startup-jdk";
