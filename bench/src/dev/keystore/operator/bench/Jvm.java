@@ -44,11 +44,16 @@ record Jvm(String label, Path home, Path aotCache) {
         return home.resolve("bin/" + name).toString();
     }
 
-    /** "17.0.15+6-Debian-1deb12u1": java.runtime.version of this JDK. */
+    /** "OpenJDK 64-Bit Server VM 25.0.3+9-LTS (Temurin-25.0.3+9)": java.vm.name, java.runtime.version, java.vendor.version. */
     String version() {
-        return Machine.run(Path.of("."), java(), "-XshowSettings:properties", "-version").lines()
-            .filter(l -> l.trim().startsWith("java.runtime.version =")).findFirst()
-            .map(l -> l.substring(l.indexOf('=') + 1).trim()).orElse("unknown");
+        String settings = Machine.run(Path.of("."), java(), "-XshowSettings:properties", "-version");
+        return property(settings, "java.vm.name") + " " + property(settings, "java.runtime.version") + " ("
+            + property(settings, "java.vendor.version") + ")";
+    }
+
+    private static String property(String settings, String name) {
+        return settings.lines().filter(l -> l.trim().startsWith(name + " =")).findFirst()
+            .map(l -> l.substring(l.indexOf('=') + 1).trim()).orElse("?");
     }
 
     /**

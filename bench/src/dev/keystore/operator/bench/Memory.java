@@ -65,14 +65,16 @@ final class Memory {
             .append(Scale.CLIENT_THREADS).append(" client threads with the operator running, after one warm-up set (so that ")
             .append("the classes a first reconcile loads are not counted per set). The JDK 25 rows run the operator through ")
             .append("`bin/keystore-operator` with the operator-trained AOT cache (as (4)) and the bare operator as plain ")
-            .append("`java -jar` on JDK 25; their ratio is to the bare operator on JDK 25.")
+            .append("`java -jar` on JDK 25; their ratio is to the bare operator on JDK 25. With the AOT cache, the classes ")
+            .append("it holds are mapped from the cache file instead of loaded into metaspace: they count in RSS, not in the ")
+            .append("metaspace column.")
             .append(MORE_SETS > SETS ? "" : " The step to more sets was skipped (BENCH_MEMORY_SETS=" + MORE_SETS + ").")
             .append("\n\n| JVM | operator | load | RSS | RSS after full GC | live heap | metaspace | GC | created in |\n")
             .append("|---|---|---|---|---|---|---|---|---|\n");
         for (Column c : c25 == null ? List.of(c17) : List.of(c17, c25)) {
             md.append(row(c.bareJvm().label(), "bare QOSDK operator, idle", c.bare(), ""));
             for (int i = 0; i < c.counts().size(); i++) {
-                md.append(row(c.jvm().label(), c.counts().get(i) + " sets", c.steps().get(i),
+                md.append(row(c.jvm().label(), c.counts().get(i) + (c.counts().get(i) == 1 ? " set" : " sets"), c.steps().get(i),
                     Double.isNaN(c.seconds().get(i)) ? "" : Stats.num(c.seconds().get(i), 1) + " s"));
             }
         }
