@@ -13,8 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Issue 23 item 3: the operator's memory per set and at rest, and the JVM levers for the pod. Not
- * part of {@link BenchRun} (it prints figures for bench/notes.md, asserts nothing):
+ * Issue 23 item 3: the operator's memory per set and at rest, and the JVM levers for the pod. The
+ * targets are measured in every {@link BenchRun} by its part "memory" ({@link Memory}, with this
+ * class's {@link #measure}); this main is for the levers and before/after comparisons (it prints
+ * figures for bench/notes.md, asserts nothing):
  * <pre>
  * mvn -B -q -Pbench package -DskipTests &amp;&amp; mvn -B -q -f bench/bare-operator/pom.xml package -DskipTests
  * java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.keystore.operator.bench.MemoryPerSet
