@@ -49,6 +49,11 @@ public final class CrdSchema {
         return new CrdSchema(SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30()));
     }
 
+    /** Compiles the schema of {@code kind} now, if it is not yet (what {@link #problems} would do first). */
+    void prepare(String kind) {
+        compiled(kind);
+    }
+
     private Compiled compiled(String kind) {
         String file = FILES.get(kind);
         return file == null ? null : compiled.computeIfAbsent(kind, k -> compile(file));
