@@ -3,24 +3,39 @@ package dev.keystore.operator.bench;
 import dev.keystore.operator.crypto.KeyType;
 import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.util.List;
 
 /**
- * A fresh JVM that only generates the keys {@code render} of examples/wso2-apim.yaml generates (an
- * RSA-3072 CA and three RSA-2048 key pairs) with the crypto code's own generator: the floor render's
- * wall time is divided by (issue 23). Exits 0 and prints nothing (no key material).
- * <pre>java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.keystore.operator.bench.FreshKeys</pre>
+ * The floor of (2) render: a fresh JVM that only generates the key pairs a first render of
+ * {@code examples/wso2-apim.yaml} generates, and exits. Those are the CA's RSA-3072 (issuer.selfSigned)
+ * and one RSA-2048 each for primary, tls and internal, made in that order by the same code render
+ * runs ({@link KeyType#generate}: the JDK's default {@code KeyPairGenerator} provider, SunRsaSign)
+ * with the same randomness ({@code new SecureRandom()}, as {@code Main} passes it to render).
+ *
+ * <p>Run as a whole process and timed from outside:
+ * {@code java -cp target/classes:target/test-classes dev.keystore.operator.bench.FreshKeys}
+ * (after {@code mvn -B -q -Pbench package -DskipTests}). It prints one line naming the key types it
+ * made, never a key. Only {@code dev.keystore.operator.crypto.KeyType} and java.* are loaded besides
+ * this class, so the process is JVM start + cold key generation and nothing of render's own.
  */
 public final class FreshKeys {
+    /** What a first render of the WSO2 example generates, in render's order. */
+    static final List<KeyType> WSO2 = List.of(KeyType.rsa(3072), KeyType.rsa(2048), KeyType.rsa(2048), KeyType.rsa(2048));
+
     private FreshKeys() {
     }
 
     public static void main(String[] args) {
         SecureRandom random = new SecureRandom();
-        int bits = 0;
-        for (KeyType type : new KeyType[] {KeyType.rsa(3072), KeyType.rsa(2048), KeyType.rsa(2048), KeyType.rsa(2048)}) {
+        StringBuilder made = new StringBuilder();
+        for (KeyType type : WSO2) {
             KeyPair pair = type.generate(random);
-            bits += pair.getPublic().getEncoded().length; // keeps the work observable to the JIT
+            if (KeyType.bits(pair.getPublic()) != type.size()) {
+                System.err.println("FreshKeys: asked for " + type.describe() + ", got " + KeyType.found(pair.getPublic()));
+                System.exit(1);
+            }
+            made.append(made.length() == 0 ? "" : ", ").append(type.describe());
         }
-        System.exit(bits > 0 ? 0 : 1);
+        System.out.println("FreshKeys: generated " + made);
     }
 }

@@ -31,7 +31,8 @@ final class RenderVsKeytool {
         Jvm jdk25 = Jvm.jdk25();
         Path cache = jdk25.trainByRender(project, jar, work.resolve("render.aot"), work.resolve("render-training"), TRAINING);
         Jvm aot = jdk25.withAotCache(cache, "render training");
-        String classpath = System.getProperty("java.class.path");
+        // FreshKeys loads only KeyType and java.*: its own short class path, as its javadoc runs it
+        String classpath = project.resolve("target/classes") + ":" + project.resolve("target/test-classes");
         Map<String, List<Double>> wall = new LinkedHashMap<>();
         for (String k : List.of("keytool", "fresh17", "fresh25", "render17", "render25", "renderAot", "help17")) {
             wall.put(k, new ArrayList<>());
@@ -82,7 +83,7 @@ final class RenderVsKeytool {
             + "The WSO2 set of `examples/wso2-apim.yaml` (RSA-3072 CA, three RSA-2048 keys, JKS, client truststore, full "
             + "chains), " + RUNS + " rounds of every row in turn. `bench/keytool-flow.sh`: 18 runs of JDK 17's keytool "
             + "(genkeypair for the CA, exportcert; per slot genkeypair, certreq, gencert, importcert x2; importcert into the "
-            + "truststore). Fresh JVM: `java -cp <bench classpath> " + FreshKeys.class.getName() + "`, a process that only "
+            + "truststore). Fresh JVM: `java -cp target/classes:target/test-classes " + FreshKeys.class.getName() + "`, a process that only "
             + "generates the same four RSA keys with the crypto code's generator, the floor a cold render cannot go below. "
             + "render: `render -f examples/wso2-apim.yaml` into a new directory, as `java -jar` on JDK 17 and 25, and as "
             + "`bin/keystore-operator` on JDK 25 with an AOT cache made in this run by a training render of "
