@@ -6,12 +6,16 @@
 # plan and crypto code, not Quarkus, JOSDK or the informers). A cache is kept only if a JVM with
 # -XX:AOTMode=on (which refuses to start on a cache it cannot map) runs with it; else the image has none and
 # the launcher runs plain java -jar. /deployments/aot/training says which training made the cache.
+# The paths are the image's; the environment can move them to try this outside a build (JAVA: the JVM).
 set -u
-aot=/deployments/aot
+home=${KEYSTORE_OPERATOR_HOME:-/deployments}
+training=${KEYSTORE_OPERATOR_TRAINING:-/training}
+java() { command "${JAVA:-java}" "$@"; }
+aot=$home/aot
 cache=$aot/keystore-operator.aot
-jar=/deployments/quarkus-run.jar
-examples=/training/examples
-mkdir -p "$aot" /training/out
+jar=$home/quarkus-run.jar
+examples=$training/examples
+mkdir -p "$aot" "$training/out"
 rm -f "$cache" "$aot/training"
 
 if ! java -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then
@@ -23,9 +27,9 @@ usable() {
   [ -s "$cache" ] && java -XX:AOTMode=on -XX:AOTCache="$cache" -jar "$jar" render --help >/dev/null 2>&1
 }
 
-if java -jar /training/operator-training.jar /training/crds "$cache" \
+if java -jar "$training/operator-training.jar" "$training/crds" "$cache" \
      "$examples/tls-only.yaml" "$examples/wso2-apim.yaml" "$examples/trustbundle.yaml" \
-     -- java -XX:AOTCacheOutput="$cache" -jar "$jar" && usable; then
+     -- "${JAVA:-java}" -XX:AOTCacheOutput="$cache" -jar "$jar" && usable; then
   echo "operator run against a throw-away API server (Fabric8 mock): tls-only, wso2-apim, trustbundle" >"$aot/training"
   echo "[aot-training] AOT cache trained by an operator run ($(du -m "$cache" | cut -f1) MB)"
   exit 0
@@ -33,7 +37,7 @@ fi
 echo "[aot-training] the operator run did not make a usable cache (see above): falling back to a render of the examples"
 rm -f "$cache"
 if java -XX:AOTCacheOutput="$cache" -jar "$jar" render -f "$examples/tls-only.yaml" -f "$examples/wso2-apim.yaml" \
-     -f "$examples/liberty-mtls.yaml" -f "$examples/zowe.yaml" -o /training/out && usable; then
+     -f "$examples/liberty-mtls.yaml" -f "$examples/zowe.yaml" -o "$training/out" && usable; then
   echo "render of the examples: tls-only, wso2-apim, liberty-mtls, zowe" >"$aot/training"
   echo "[aot-training] AOT cache trained by a render ($(du -m "$cache" | cut -f1) MB)"
   exit 0
