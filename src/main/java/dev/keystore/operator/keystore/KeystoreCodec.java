@@ -24,7 +24,6 @@ public final class KeystoreCodec {
     static final String PKCS12_KEY_PROTECTION = "PBEWithHmacSHA256AndAES_256";
     /** Bouncy Castle's PKCS12 keystore with 3DES for key bags and for the certificate safe, SHA-1 MAC. */
     static final String LEGACY_PKCS12_TYPE = "PKCS12-3DES-3DES";
-    private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
     private KeystoreCodec() {
     }
@@ -37,7 +36,7 @@ public final class KeystoreCodec {
     public static byte[] write(StoreType type, StoreContent content, char[] password, Pkcs12Profile profile) {
         boolean legacy = type == StoreType.PKCS12 && profile == Pkcs12Profile.LEGACY;
         try {
-            KeyStore store = legacy ? KeyStore.getInstance(LEGACY_PKCS12_TYPE, BOUNCY_CASTLE)
+            KeyStore store = legacy ? KeyStore.getInstance(LEGACY_PKCS12_TYPE, BouncyCastle.provider())
                 : KeyStore.getInstance(type.name());
             store.load(null, password);
             for (StoreEntry entry : content.entries()) {

@@ -25,7 +25,6 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Pfx;
 import org.bouncycastle.asn1.pkcs.SafeBag;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.InputDecryptor;
 import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 import org.bouncycastle.util.io.Streams;
@@ -51,8 +50,6 @@ final class StoreBounds {
     static final int MAX_BAG_NESTING = 4;
     /** Entries of a JKS file. */
     static final int MAX_JKS_ENTRIES = 1_000;
-
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
     private StoreBounds() {
     }
@@ -135,7 +132,7 @@ final class StoreBounds {
         if (cost == null || cost.encrypted.isEmpty()) {
             return true;
         }
-        var decryptors = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).build(password);
+        var decryptors = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BouncyCastle.provider()).build(password);
         for (EncryptedData data : cost.encrypted) {
             byte[] plain;
             try {

@@ -35,18 +35,7 @@ final class MetadataOnlyStore<R extends HasMetadata> extends BasicItemStore<R> {
      */
     static <R extends HasMetadata> InformerEventSourceConfiguration<R> perInformer(
         InformerEventSourceConfiguration<R> configuration, Supplier<R> empty) {
-        InformerConfiguration<R> c = configuration.getInformerConfig();
-        if (c.getItemStore() != null) {
-            throw new IllegalArgumentException("built with an item store already: " + c.getName());
-        }
-        InformerConfiguration<R> ownStores = new InformerConfiguration<>(c.getResourceClass(), c.getName(), c.getNamespaces(),
-            c.getFollowControllerNamespaceChanges(), c.getLabelSelector(), c.getOnAddFilter(), c.getOnUpdateFilter(),
-            c.getOnDeleteFilter(), c.getGenericFilter(), null, c.getInformerListLimit(), c.getFieldSelector()) {
-            @Override
-            public ItemStore<R> getItemStore() {
-                return new MetadataOnlyStore<>(empty);
-            }
-        };
+        InformerConfiguration<R> ownStores = storePerInformer(configuration.getInformerConfig(), () -> new MetadataOnlyStore<>(empty));
         return new InformerEventSourceConfiguration<>() {
             @Override
             public InformerConfiguration<R> getInformerConfig() {
@@ -81,6 +70,25 @@ final class MetadataOnlyStore<R extends HasMetadata> extends BasicItemStore<R> {
             @Override
             public Optional<KubernetesClient> getKubernetesClient() {
                 return configuration.getKubernetesClient();
+            }
+        };
+    }
+
+    /**
+     * {@code c} (built without an item store), handing out a new store from {@code stores} each time
+     * it is asked: JOSDK asks once for each informer it makes from a configuration.
+     */
+    static <R extends HasMetadata> InformerConfiguration<R> storePerInformer(InformerConfiguration<R> c,
+                                                                              Supplier<ItemStore<R>> stores) {
+        if (c.getItemStore() != null) {
+            throw new IllegalArgumentException("built with an item store already: " + c.getName());
+        }
+        return new InformerConfiguration<>(c.getResourceClass(), c.getName(), c.getNamespaces(),
+            c.getFollowControllerNamespaceChanges(), c.getLabelSelector(), c.getOnAddFilter(), c.getOnUpdateFilter(),
+            c.getOnDeleteFilter(), c.getGenericFilter(), null, c.getInformerListLimit(), c.getFieldSelector()) {
+            @Override
+            public ItemStore<R> getItemStore() {
+                return stores.get();
             }
         };
     }

@@ -16,9 +16,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The openAPIV3Schema of the committed CRDs (deploy/crds, packaged under {@code crds/}): what the
@@ -31,42 +31,54 @@ public final class CrdSchema {
         "TrustBundle", "crds/trustbundles.keystore.dev-v1.yml");
     private static final int MAX_SHOWN_VALUE = 80;
 
-    private final Map<String, Schema> schemas;
-    private final Map<String, JsonNode> rawSchemas;
-
-    private CrdSchema(Map<String, Schema> schemas, Map<String, JsonNode> rawSchemas) {
-        this.schemas = schemas;
-        this.rawSchemas = rawSchemas;
+    private record Compiled(Schema schema, JsonNode raw) {
     }
 
-    /** Both CRDs, read once. */
+    private final SchemaRegistry registry;
+    private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
+
+    private CrdSchema(SchemaRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Both CRDs; each is read and compiled when a document of its kind is first checked (a
+     * TrustBundle schema costs a render of KeystoreSets only nothing).
+     */
     public static CrdSchema load() {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
-        Map<String, Schema> schemas = new HashMap<>();
-        Map<String, JsonNode> raw = new HashMap<>();
-        for (var e : FILES.entrySet()) {
-            try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(e.getValue())) {
-                if (in == null) {
-                    throw new IllegalStateException("the jar has no " + e.getValue());
-                }
-                JsonNode crd = YAML.readTree(in);
-                JsonNode schema = crd.path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema");
-                schemas.put(e.getKey(), registry.getSchema(schema));
-                raw.put(e.getKey(), schema);
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
+        return new CrdSchema(SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30()));
+    }
+
+    /** Compiles the schema of {@code kind} now, if it is not yet (what {@link #problems} would do first). */
+    void prepare(String kind) {
+        compiled(kind);
+    }
+
+    private Compiled compiled(String kind) {
+        String file = FILES.get(kind);
+        return file == null ? null : compiled.computeIfAbsent(kind, k -> compile(file));
+    }
+
+    private Compiled compile(String file) {
+        try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar has no " + file);
             }
+            JsonNode crd = YAML.readTree(in);
+            JsonNode schema = crd.path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema");
+            return new Compiled(registry.getSchema(schema), schema);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
-        return new CrdSchema(Map.copyOf(schemas), Map.copyOf(raw));
     }
 
     /** What the API server would say about {@code doc} (a KeystoreSet or TrustBundle), first by path; empty when valid. */
     public List<String> problems(String kind, JsonNode doc) {
-        Schema schema = schemas.get(kind);
+        Compiled schema = compiled(kind);
         if (schema == null) {
             return List.of();
         }
-        List<Error> errors = new ArrayList<>(schema.validate(clipped(doc, rawSchemas.get(kind))));
+        List<Error> errors = new ArrayList<>(schema.schema().validate(clipped(doc, schema.raw())));
         errors.sort(Comparator.comparing(CrdSchema::field));
         List<String> out = new ArrayList<>();
         for (Error error : errors) {

@@ -65,7 +65,29 @@ public record Manifests(List<KeystoreSet> keystoreSets, List<TrustBundle> trustB
     }
 
     public static Manifests read(List<Path> files) throws BadManifest {
-        return read(files, CrdSchema.load());
+        CrdSchema schema = CrdSchema.load();
+        prepare(schema);
+        return read(files, schema);
+    }
+
+    /**
+     * In a fresh JVM the KeystoreSet schema's compilation and Jackson's deserializer for
+     * KeystoreSet (Fabric8's model: reflection over some hundred classes) each take a few hundred
+     * milliseconds of class loading; one helper thread makes both while the caller reads the files.
+     * Both are caches the reading then finds filled; a failure here is left for the reading to
+     * meet and report.
+     */
+    private static void prepare(CrdSchema schema) {
+        Thread helper = new Thread(() -> {
+            try {
+                schema.prepare("KeystoreSet");
+                STRICT.readerFor(KeystoreSet.class);
+            } catch (RuntimeException | LinkageError e) {
+                // the reading builds them again and says what is wrong
+            }
+        }, "render-prepare");
+        helper.setDaemon(true);
+        helper.start();
     }
 
     static Manifests read(List<Path> files, CrdSchema schema) throws BadManifest {

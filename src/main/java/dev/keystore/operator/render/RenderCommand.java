@@ -3,6 +3,9 @@ package dev.keystore.operator.render;
 import dev.keystore.operator.api.v1alpha1.KeystoreSet;
 import dev.keystore.operator.api.v1alpha1.TrustBundle;
 import dev.keystore.operator.config.Snippets;
+import dev.keystore.operator.crypto.ForecastKeys;
+import dev.keystore.operator.crypto.KeySource;
+import dev.keystore.operator.crypto.KeyType;
 import dev.keystore.operator.crypto.Signer;
 import dev.keystore.operator.plan.BundleDefinition;
 import dev.keystore.operator.plan.InputSource;
@@ -13,6 +16,7 @@ import dev.keystore.operator.plan.Outcome;
 import dev.keystore.operator.plan.Problem;
 import dev.keystore.operator.plan.RecordRole;
 import dev.keystore.operator.plan.SetDefinition;
+import dev.keystore.operator.plan.SlotDefinition;
 import dev.keystore.operator.plan.SlotReport;
 import dev.keystore.operator.plan.TrustAssembly;
 import java.io.IOException;
@@ -148,39 +152,45 @@ public final class RenderCommand {
         }
 
         Map<String, Map<String, byte[]>> pending = new LinkedHashMap<>();
-        Issuance issuance = new Issuance(new Signer(clock, random));
+        // a first render makes every key: forecast them, so that two are made at a time
+        ForecastKeys keys = new ForecastKeys(forecast(places), KeySource.generating(random));
+        Issuance issuance = new Issuance(new Signer(clock, random), keys);
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        for (String name : issuerOrder(places)) {
-            SetPlace place = places.get(name);
-            SetDefinition def = place.def();
-            try {
-                InputSource source = source(manifests, places, pending, place.namespace());
-                Outcome outcome = issuance.run(def, Inputs.gather(def, source, Map.of()), signed(tree, place, source));
-                outcomes.put(name, outcome);
-                // issuer.external before a slot's first signature: the output stays as it is, the CSRs go beside it
-                Map<String, byte[]> output = new LinkedHashMap<>(outcome.output() != null ? outcome.output()
-                    : withoutCsrs(place.output().read().orElse(Map.of())));
-                if (outcome.output() != null) {
-                    output.putAll(Snippets.files(def));
-                }
-                if (outcome.signing() != null) {
-                    output.putAll(outcome.signing().csrs());
-                    if (outcome.signing().blocking() != null) {
-                        throw new Stop("KeystoreSet " + name + ": " + outcome.signing().blocking().message());
+        try {
+            for (String name : issuerOrder(places)) {
+                SetPlace place = places.get(name);
+                SetDefinition def = place.def();
+                try {
+                    InputSource source = source(manifests, places, pending, place.namespace());
+                    Outcome outcome = issuance.run(def, Inputs.gather(def, source, Map.of()), signed(tree, place, source));
+                    outcomes.put(name, outcome);
+                    // issuer.external before a slot's first signature: the output stays as it is, the CSRs go beside it
+                    Map<String, byte[]> output = new LinkedHashMap<>(outcome.output() != null ? outcome.output()
+                        : withoutCsrs(place.output().read().orElse(Map.of())));
+                    if (outcome.output() != null) {
+                        output.putAll(Snippets.files(def));
                     }
+                    if (outcome.signing() != null) {
+                        output.putAll(outcome.signing().csrs());
+                        if (outcome.signing().blocking() != null) {
+                            throw new Stop("KeystoreSet " + name + ": " + outcome.signing().blocking().message());
+                        }
+                    }
+                    pending.put(Manifests.key(place.namespace(), def.secretName()), output);
+                    if (outcome.caRecord() != null) {
+                        pending.put(Manifests.key(place.namespace(), def.secrets().record(RecordRole.CA)),
+                            outcome.caRecord());
+                    }
+                    if (outcome.internalRecord() != null) {
+                        pending.put(Manifests.key(place.namespace(), def.secrets().record(RecordRole.INTERNAL)),
+                            outcome.internalRecord());
+                    }
+                } catch (Problem.Raised e) {
+                    throw new Stop("KeystoreSet " + name + ": " + e.problem().message());
                 }
-                pending.put(Manifests.key(place.namespace(), def.secretName()), output);
-                if (outcome.caRecord() != null) {
-                    pending.put(Manifests.key(place.namespace(), def.secrets().record(RecordRole.CA)),
-                        outcome.caRecord());
-                }
-                if (outcome.internalRecord() != null) {
-                    pending.put(Manifests.key(place.namespace(), def.secrets().record(RecordRole.INTERNAL)),
-                        outcome.internalRecord());
-                }
-            } catch (Problem.Raised e) {
-                throw new Stop("KeystoreSet " + name + ": " + e.problem().message());
             }
+        } finally {
+            keys.close();
         }
 
         Map<TrustBundle, TrustAssembly.Result> bundles = new LinkedHashMap<>();
@@ -373,6 +383,50 @@ public final class RenderCommand {
             found = legacy.get(i).read();
         }
         return found;
+    }
+
+    /**
+     * The key pairs a first render of these sets makes, in the order it makes them: for a set with
+     * nothing on disk (no output, no records in any layout), its self-signed CA's and each generated
+     * slot's. A set that has anything already (a re-render) is forecast nothing: its keys are kept
+     * or the plan asks for the few it needs. A forecast only decides what is made ahead, never which
+     * keys are written.
+     */
+    private static List<KeyType> forecast(Map<String, SetPlace> places) {
+        List<KeyType> keys = new ArrayList<>();
+        for (String name : issuerOrder(places)) {
+            SetPlace place = places.get(name);
+            if (!nothingOnDisk(place)) {
+                continue;
+            }
+            SetDefinition def = place.def();
+            if (def.issuer().kind() == SetDefinition.IssuerDefinition.Kind.SELF_SIGNED) {
+                keys.add(def.issuer().keyType());
+            }
+            for (SlotDefinition slot : def.slots().values()) {
+                if (!slot.imported()) {
+                    keys.add(slot.keyType());
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static boolean nothingOnDisk(SetPlace place) {
+        List<DirectoryStore> stores = new ArrayList<>(List.of(place.output(), place.otherLayoutOutput(), place.ca(),
+            place.internal()));
+        stores.addAll(place.legacyCa());
+        stores.addAll(place.legacyInternal());
+        try {
+            for (DirectoryStore store : stores) {
+                if (store.read().isPresent()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // the render itself reads them again and says what is wrong
+        }
     }
 
     /** Sets ordered so that a set comes after the set whose CA it signs with. */

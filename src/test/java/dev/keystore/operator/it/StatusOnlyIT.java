@@ -14,7 +14,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import dev.keystore.operator.testing.Tools;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +30,30 @@ import org.junit.jupiter.api.Test;
  * nothing else. Reconciles are forced in several ways (rotation annotation, password change, a
  * source change, a deleted output Secret, a label); after each, spec and metadata are exactly as
  * the test's own last write left them, every managedFields entry not written by the test covers
- * status only, and the Argo CD health check says Healthy.
+ * status only, and the Argo CD health check says Healthy. The set is applied with kubectl (1.20.2,
+ * client-side apply), as most users write sets: the operator caches it without managedFields and
+ * kubectl's last-applied-configuration (reconciler/TrimmedStore), and the server keeps both across
+ * its status writes; a spec change applied with kubectl is acted on.
  */
 class StatusOnlyIT {
     static final String NS = "gitops";
     static final String TEST_MANAGER = "gitops-test";
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    static final String SET = """
+        apiVersion: keystore.dev/v1alpha1
+        kind: KeystoreSet
+        metadata:
+          name: apim
+          namespace: gitops
+          labels: {app.kubernetes.io/part-of: apim}
+          annotations: {keystore.dev/rotate-tls: "%s"}
+        spec:
+          passwordSecretRef: {name: apim-password}
+          issuer: {selfSigned: {privateKey: {algorithm: EC, size: 256}}}
+          tls: {dnsNames: [%s], privateKey: {algorithm: EC, size: 256}}
+          internal: {}
+          truststore: {trustBundleRefs: [{name: corp}]}
+        """;
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static RealCluster cluster;
     /** The test's own client, with a user agent of its own so that its managedFields entries are told apart. */
@@ -95,6 +116,25 @@ class StatusOnlyIT {
         return value instanceof Number n ? n.longValue() : -1;
     }
 
+    /** kubectl apply (the 1.20.2 client built with the API server), as a user would. */
+    static void kubectlApply(String yaml) throws Exception {
+        Path kubectl = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s", RealCluster.K8S_VERSION + "-linux-amd64",
+            "kubectl");
+        Path file = Files.createTempFile("status-only", ".yaml");
+        try {
+            Files.writeString(file, yaml);
+            Tools.Run apply = Tools.run(RealCluster.PROJECT, Map.of("KUBECONFIG", cluster.kubeconfig().toString()),
+                kubectl.toString(), "apply", "-f", file.toString());
+            assertEquals(0, apply.exitCode(), apply.output());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    static boolean byTest(ManagedFieldsEntry entry) {
+        return TEST_MANAGER.equals(entry.getManager()) || entry.getManager().startsWith("kubectl");
+    }
+
     static long revision() {
         return number(status(cr("KeystoreSet", "apim").get()).get("revision"));
     }
@@ -117,7 +157,7 @@ class StatusOnlyIT {
             assertEquals(expected.get(kind), specAndMetadata(live), kind + " spec/metadata changed by the operator after " + after);
             assertTrue(live.getMetadata().getFinalizers() == null || live.getMetadata().getFinalizers().isEmpty());
             List<ManagedFieldsEntry> operatorWrites = live.getMetadata().getManagedFields().stream()
-                .filter(e -> !TEST_MANAGER.equals(e.getManager())).toList();
+                .filter(e -> !byTest(e)).toList();
             assertTrue(!operatorWrites.isEmpty(), kind + ": the operator's status writes are in managedFields");
             for (ManagedFieldsEntry entry : operatorWrites) {
                 Map<String, Object> fields = entry.getFieldsV1().getAdditionalProperties();
@@ -126,10 +166,16 @@ class StatusOnlyIT {
             }
             assertTrue(healthy(kind, live.getMetadata().getName()), kind + " healthy for Argo CD after " + after);
         }
+        // the server still has kubectl's bookkeeping the operator's cache leaves out
+        GenericKubernetesResource set = cr("KeystoreSet", "apim").get();
+        assertTrue(set.getMetadata().getManagedFields().stream().anyMatch(e -> e.getManager().startsWith("kubectl")
+            && e.getFieldsV1().getAdditionalProperties().containsKey("f:spec")), "kubectl's managedFields entry after " + after);
+        assertTrue(set.getMetadata().getAnnotations().get(LAST_APPLIED).contains("\"apim-password\""),
+            "kubectl's last-applied-configuration after " + after);
     }
 
     @Test
-    void reconcilesNeverTouchSpecOrMetadata() {
+    void reconcilesNeverTouchSpecOrMetadata() throws Exception {
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("apim-password")
             .endMetadata().addToStringData("password", "first-" + System.nanoTime()).build()).create();
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("vendor")
@@ -148,21 +194,7 @@ class StatusOnlyIT {
               - configMap: {name: vendor, key: ca.crt}
               target: {formats: [PKCS12]}
             """, GenericKubernetesResource.class)).create();
-        client.resource(client.getKubernetesSerialization().unmarshal("""
-            apiVersion: keystore.dev/v1alpha1
-            kind: KeystoreSet
-            metadata:
-              name: apim
-              namespace: gitops
-              labels: {app.kubernetes.io/part-of: apim}
-              annotations: {keystore.dev/rotate-tls: "t0"}
-            spec:
-              passwordSecretRef: {name: apim-password}
-              issuer: {selfSigned: {privateKey: {algorithm: EC, size: 256}}}
-              tls: {dnsNames: [apim.example.com], privateKey: {algorithm: EC, size: 256}}
-              internal: {}
-              truststore: {trustBundleRefs: [{name: corp}]}
-            """, GenericKubernetesResource.class)).create();
+        kubectlApply(SET.formatted("t0", "apim.example.com"));
         RealCluster.await("both Healthy", TIMEOUT, () -> healthy("KeystoreSet", "apim") && healthy("TrustBundle", "corp"));
         remember();
         assertUntouched("the first issuance");
@@ -211,5 +243,17 @@ class StatusOnlyIT {
         RealCluster.await("rebuilt", TIMEOUT, () -> revision() > beforeDelete
             && client.secrets().inNamespace(NS).withName("apim-keystores").get() != null && healthy("KeystoreSet", "apim"));
         assertUntouched("metadata edits and a lost output Secret");
+
+        // a spec change applied with kubectl: seen (the cache keeps the spec), acted on, left as applied
+        long beforeSpec = revision();
+        kubectlApply(SET.formatted("t1", "apim.example.com, gateway.example.com"));
+        remember();
+        long generation = cr("KeystoreSet", "apim").get().getMetadata().getGeneration();
+        RealCluster.await("the new SAN issued", TIMEOUT, () -> revision() > beforeSpec
+            && number(status(cr("KeystoreSet", "apim").get()).get("observedGeneration")) == generation
+            && healthy("KeystoreSet", "apim"));
+        assertTrue(String.valueOf(at(expected.get("KeystoreSet"), "metadata", "annotations", LAST_APPLIED))
+            .contains("gateway.example.com"), "kubectl's last-applied-configuration is the applied one");
+        assertUntouched("a spec change applied with kubectl");
     }
 }
