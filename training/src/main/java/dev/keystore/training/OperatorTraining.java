@@ -93,6 +93,8 @@ public final class OperatorTraining {
         Path kubeconfig = Files.createTempFile("training-kubeconfig", ".yaml");
         Files.writeString(kubeconfig, kubeconfig());
         Path log = Files.createTempFile("training-operator", ".log");
+        kubeconfig.toFile().deleteOnExit();
+        log.toFile().deleteOnExit();
         Files.deleteIfExists(cache);
         say("API server (Fabric8 mock, CRUD) at " + server.url("/") + "; " + awaited.size() + " resources to reconcile: " + awaited);
         ProcessBuilder pb = new ProcessBuilder(operator).redirectErrorStream(true).redirectOutput(log.toFile());
