@@ -11,6 +11,7 @@ bash hack/install-kubelet.sh
 bash hack/install-openliberty.sh
 bash hack/install-prometheus.sh
 mvn -B verify
+mvn -B -f training/pom.xml verify # the image's AOT training driver (Dockerfile, training stage)
 skipped=$(grep -ho 'skipped="[0-9]*"' target/failsafe-reports/TEST-*.xml | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}')
 if [[ "${skipped:-0}" -ne 0 ]]; then
   echo "FAILED: $skipped integration test(s) were skipped; real-cluster tests must run" >&2

@@ -99,6 +99,26 @@ class OperatorImageIT {
         System.out.printf("[measure] AOT cache in the image: %s%n", shell(image, "ls -l /deployments/aot").output().strip());
     }
 
+    /**
+     * The cache is trained by an operator run (training/: the examples reconciled until Ready against a
+     * throw-away API server), not by the render fallback: the note the training stage leaves beside the cache,
+     * and the training's lines in the build log when Docker ran that step (not taken from its layer cache).
+     */
+    @Test
+    void theAotCacheIsTrainedByAnOperatorRun() {
+        PodCluster.Run note = shell(image, "cat /deployments/aot/training; test -s /deployments/aot/keystore-operator.aot")
+            .orFail("the training note and the cache");
+        assertTrue(note.output().startsWith("operator run against a throw-away API server"), note.output());
+        String log = cluster.operatorImageBuildLog();
+        List<String> training = log.lines().filter(l -> l.contains("[aot-training]")).toList();
+        training.forEach(l -> System.out.println("[measure] " + l.strip()));
+        if (!training.isEmpty()) {
+            assertTrue(training.stream().anyMatch(l -> l.contains("every resource Ready")), log);
+            assertTrue(training.stream().anyMatch(l -> l.contains("AOT cache trained by an operator run")), log);
+            assertFalse(log.contains("falling back to a render"), log);
+        }
+    }
+
     @Test
     void theMachinesTrustStoreIsOnlyInTheLocalBuildImage() throws Exception {
         // the build stage's Maven reaches Maven Central through the machine's own CAs; the image that runs

@@ -46,6 +46,7 @@ public final class PodCluster {
     private final Map<String, String> env;
     private final KubernetesClient client;
     private boolean imageBuilt;
+    private String imageBuildLog = "";
 
     public record Run(int exitCode, String output) {
         Run orFail(String what) {
@@ -112,11 +113,18 @@ public final class PodCluster {
                 "--network", "host", "--build-arg", "BUILD_IMAGE=" + BUILD_IMAGE,
                 "--build-arg", "RUNTIME_IMAGE=" + OPERATOR_RUNTIME_IMAGE, "-t", IMAGE, PROJECT.toString());
             build.orFail("docker build");
+            imageBuildLog = build.output();
             System.out.printf("[measure] docker build of the operator image: %d s%n",
                 (System.nanoTime() - started) / 1_000_000_000L);
             imageBuilt = true;
         }
         return IMAGE;
+    }
+
+    /** What the {@code docker build} of {@link #operatorImage()} printed (a step Docker took from its cache prints nothing). */
+    public synchronized String operatorImageBuildLog() {
+        operatorImage();
+        return imageBuildLog;
     }
 
     public Run docker(String... args) {

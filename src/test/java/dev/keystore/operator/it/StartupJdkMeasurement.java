@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Operator start -> first Ready of a tls-only EC set, side by side in one run (issue 23): JDK 17,
- * JDK 25, and JDK 25 with an AOT cache trained by a render of the examples or by one operator run.
+ * JDK 25, and JDK 25 with an AOT cache trained by a render of the examples, by one operator run
+ * against this real API server, or by the image's training (training/: an operator run against
+ * Fabric8's mock API server, as the Dockerfile does it; build it first with
+ * {@code mvn -B -q -f training/pom.xml package -Dmaven.test.skip=true}).
  * A measurement, not a check of times, so not in the IT suite (the name does not match failsafe's
  * patterns): run it with {@code -Dit.test=StartupJdkMeasurement} ({@code -Dstartup-jdk.java25=JDK_HOME},
  * default /usr/lib/jvm/temurin-25-jdk-amd64); it asserts only that every variant reached Ready and
@@ -63,6 +66,7 @@ class StartupJdkMeasurement {
 
     @Test
     void startToFirstReadyOnJdk17AndJdk25WithAndWithoutAnAotCache() throws Exception {
+        double[] startLoad = loadAverage();
         // training: a render of every example, and one operator run that reconciles a set
         Path renderAot = WORK.resolve("render.aot");
         Path operatorAot = WORK.resolve("operator.aot");
@@ -81,6 +85,24 @@ class StartupJdkMeasurement {
         assertTrue(Files.isRegularFile(renderAot), "render training made no cache: " + Files.readString(WORK.resolve("render-training.log")));
         run("training", List.of(java25, "-XX:AOTCacheOutput=" + operatorAot));
         assertTrue(Files.isRegularFile(operatorAot), "operator training made no cache");
+        // the image's training: training/train.sh's operator run, against the mock server, with its examples
+        Path mockAot = WORK.resolve("mock-operator.aot");
+        Files.deleteIfExists(mockAot);
+        Path driver = RealCluster.PROJECT.resolve("training/target/operator-training.jar");
+        assertTrue(Files.isRegularFile(driver), "build the training driver first: mvn -B -q -f training/pom.xml package -Dmaven.test.skip=true");
+        List<String> mock = new ArrayList<>(List.of(java25, "-jar", driver.toString(), RealCluster.PROJECT.resolve("deploy/crds").toString(),
+            mockAot.toString()));
+        for (String example : List.of("tls-only", "wso2-apim", "trustbundle")) { // as training/train.sh
+            mock.add(RealCluster.PROJECT.resolve("examples/" + example + ".yaml").toString());
+        }
+        mock.addAll(List.of("--", java25, "-XX:AOTCacheOutput=" + mockAot, "-jar", JAR.toString()));
+        ProcessBuilder mockTraining = new ProcessBuilder(mock).redirectErrorStream(true)
+            .redirectOutput(WORK.resolve("mock-training.log").toFile());
+        mockTraining.environment().remove("JAVA_TOOL_OPTIONS");
+        Process mocked = mockTraining.start();
+        assertTrue(mocked.waitFor(10, TimeUnit.MINUTES), "training against the mock server");
+        assertEquals(0, mocked.exitValue(), "training against the mock server: " + Files.readString(WORK.resolve("mock-training.log")));
+        assertTrue(Files.isRegularFile(mockAot), "the mock-server training made no cache");
 
         Map<String, List<String>> variants = new LinkedHashMap<>();
         variants.put("JDK 17", List.of(Path.of(System.getProperty("startup-jdk.java17",
@@ -88,6 +110,8 @@ class StartupJdkMeasurement {
         variants.put("JDK 25", List.of(java25));
         variants.put("JDK 25 + AOT cache (render training)", List.of(java25, "-XX:AOTMode=on", "-XX:AOTCache=" + renderAot));
         variants.put("JDK 25 + AOT cache (operator training)", List.of(java25, "-XX:AOTMode=on", "-XX:AOTCache=" + operatorAot));
+        variants.put("JDK 25 + AOT cache (image training: operator vs mock server)",
+            List.of(java25, "-XX:AOTMode=on", "-XX:AOTCache=" + mockAot));
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         variants.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
         List<String> names = new ArrayList<>(variants.keySet());
@@ -107,6 +131,10 @@ class StartupJdkMeasurement {
                 .append(String.format("%.0f (%.2fx JDK 17)", median(ready), median(ready) / base)).append(" | ")
                 .append(String.format("%.2f", median(e.getValue().stream().map(Sample::startedS).toList()))).append(" |\n");
         }
+        for (Path cache : List.of(renderAot, operatorAot, mockAot)) {
+            table.append(String.format("%n%s: %d MB", cache.getFileName(), Files.size(cache) / 1_000_000));
+        }
+        table.append(String.format("%nLoad average at the start: %.2f / %.2f / %.2f", startLoad[0], startLoad[1], startLoad[2]));
         table.append(String.format("%nLoad average at the end: %.2f / %.2f / %.2f on %d cores.%n", load[0], load[1], load[2],
             Runtime.getRuntime().availableProcessors()));
         Files.writeString(WORK.resolve("startup-jdk.md"), table);
