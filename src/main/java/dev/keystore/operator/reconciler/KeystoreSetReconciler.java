@@ -103,7 +103,7 @@ public class KeystoreSetReconciler implements Reconciler<KeystoreSet> {
                 .filter(r -> r != null && r.name != null).map(r -> set.getMetadata().getNamespace() + "/" + r.name).toList();
         });
         var bundles = new InformerEventSource<>(InformerEventSourceConfiguration.from(TrustBundle.class, KeystoreSet.class)
-            .withName("trust-bundles")
+            .withName("trust-bundles").withInformerListLimit(MetadataOnlyStore.LIST_PAGE)
             .withSecondaryToPrimaryMapper(bundle -> setsUsingBundle(context, bundle.getMetadata().getNamespace(),
                 bundle.getMetadata().getName())).build(), context);
         var secrets = new InformerEventSource<>(MetadataOnlyStore.perInformer(InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)

@@ -132,7 +132,7 @@ public class TrustBundleReconciler implements Reconciler<TrustBundle> {
     /** A bundle going (marked for deletion) or gone: its copies go, then its finalizer. */
     private void watchDeletions(io.fabric8.kubernetes.client.KubernetesClient client) {
         TrustBundleSync sync = new TrustBundleSync(client, clock, random, true);
-        client.resources(TrustBundle.class).inAnyNamespace().inform(new io.fabric8.kubernetes.client.informers
+        client.resources(TrustBundle.class).inAnyNamespace().withLimit(MetadataOnlyStore.LIST_PAGE).inform(new io.fabric8.kubernetes.client.informers
             .ResourceEventHandler<TrustBundle>() {
             @Override
             public void onAdd(TrustBundle bundle) {

@@ -70,11 +70,7 @@ class ForecastKeysTest {
         KeySource generator = type -> {
             if ("forecast-keys".equals(Thread.currentThread().getName()) && type.equals(EC384)) {
                 helperBegan.countDown();
-                try {
-                    assertTrue(release.await(60, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                awaitInGenerator(release);
             }
             return recording.keyPair(type);
         };
@@ -102,12 +98,8 @@ class ForecastKeysTest {
             KeyPair pair = recording.keyPair(type);
             if ("forecast-keys".equals(Thread.currentThread().getName())) {
                 helperBegan.countDown();
-                try {
-                    // the helper finishes its first pair only once the caller has made one
-                    assertTrue(callerMadeOne.await(60, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                // the helper finishes its first pair only once the caller has made one
+                awaitInGenerator(callerMadeOne);
             } else {
                 callerMadeOne.countDown();
             }
@@ -132,11 +124,7 @@ class ForecastKeysTest {
         CountDownLatch release = new CountDownLatch(1);
         KeySource generator = type -> {
             if ("forecast-keys".equals(Thread.currentThread().getName())) {
-                try {
-                    assertTrue(release.await(60, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                awaitInGenerator(release);
             }
             return recording.keyPair(type);
         };
@@ -155,6 +143,15 @@ class ForecastKeysTest {
             throw boom;
         })) {
             assertSame(boom, assertThrows(IllegalStateException.class, () -> keys.keyPair(EC256)));
+        }
+    }
+
+    /** Waits inside a key generator, where a checked exception cannot be thrown. */
+    private static void awaitInGenerator(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(60, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

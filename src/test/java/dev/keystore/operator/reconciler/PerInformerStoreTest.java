@@ -43,6 +43,11 @@ class PerInformerStoreTest {
         assertSame(built.getInformerConfig().getOnAddFilter(), configuration.getInformerConfig().getOnAddFilter());
         assertSame(mapper, configuration.getSecondaryToPrimaryMapper());
         assertEquals(Secret.class, configuration.getResourceClass());
+        assertEquals(MetadataOnlyStore.LIST_PAGE, configuration.getInformerConfig().getInformerListLimit(),
+            "listings are paged: an unpaged LIST of every Secret ran a pod operator out of heap");
+        var limited = InformerEventSourceConfiguration.from(Secret.class, KeystoreSet.class)
+            .withInformerListLimit(7L).withSecondaryToPrimaryMapper(mapper).build();
+        assertEquals(7L, MetadataOnlyStore.perInformer(limited, Secret::new).getInformerConfig().getInformerListLimit());
     }
 
     /**
