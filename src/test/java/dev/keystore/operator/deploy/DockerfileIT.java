@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keystore.operator.testing.OperatorChart;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,14 +99,23 @@ class DockerfileIT {
     }
 
     @Test
-    void aBuildWithMavenATrainingRunAndARuntimeWithAJreOnly() {
+    void aBuildWithMavenATrainingRunAndARuntimeWithAJreOnly() throws IOException {
         assertEquals(3, stages.size());
         assertEquals("build", build().name());
         Stage training = stages.get(1);
         assertEquals("training", training.name());
         assertEquals("${RUNTIME_IMAGE}", training.written(), "the AOT cache is made by the runtime image's own JVM");
-        assertTrue(training.all("RUN").stream().anyMatch(r -> r.arguments().contains("-XX:AOTCacheOutput=")
-            && r.arguments().contains(" render ")), "the training run renders the examples");
+        assertTrue(training.all("RUN").stream().anyMatch(r -> r.arguments().contains("/training/train.sh")),
+            "the training stage runs training/train.sh");
+        assertTrue(training.all("COPY").stream().anyMatch(c -> c.arguments().startsWith("training/train.sh ")),
+            "the script comes from the repository");
+        // the script: an operator run against the throw-away API server first, a render of the examples if that fails
+        String script = Files.readString(PROJECT.resolve("training/train.sh"));
+        int operatorRun = script.indexOf("operator-training.jar");
+        int renderRun = script.indexOf("-XX:AOTCacheOutput=\"$cache\" -jar \"$jar\" render ");
+        assertTrue(operatorRun >= 0 && script.indexOf("-XX:AOTCacheOutput=", operatorRun) > operatorRun,
+            "the operator run writes the cache");
+        assertTrue(renderRun > operatorRun, "a render of the examples is the fallback");
         assertTrue(runtime().all("COPY").stream().anyMatch(c -> c.arguments().startsWith("--from=training ")),
             "the final image has the cache");
         assertTrue(build().base().startsWith("maven:"), build().base());
