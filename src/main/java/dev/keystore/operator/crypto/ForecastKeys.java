@@ -47,8 +47,12 @@ public final class ForecastKeys implements KeySource, AutoCloseable {
             return generator.keyPair(type);
         }
         task.run();
-        for (int i = 0; !task.isDone() && i < pendingTasks().size(); i++) {
-            pendingTasks().get(i).run();
+        // only this caller takes from pending, so one snapshot is the list to help with
+        for (FutureTask<KeyPair> next : pendingTasks()) {
+            if (task.isDone()) {
+                break;
+            }
+            next.run();
         }
         try {
             return task.get();
